@@ -1,0 +1,78 @@
+import { userInfo } from 'node:os';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://localhost:5432/community'),
+    REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+    /** Namespaces every Redis key and BullMQ queue, so several deployments can share one Redis. */
+    REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('cgp'),
+    PUBLIC_URL: url(['http', 'https']).optional(),
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    SETTLEMENT_CRON: z.string().min(1).default('0 2 * * *'),
+    TZ_BUSINESS: z.string().min(1).default('Asia/Shanghai'),
+    DEMO: booleanFlag.optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 30),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_WEBHOOK_SECRET'],
+        message: 'is required when STRIPE_SECRET_KEY is set',
+      });
+    }
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: env.TZ_BUSINESS });
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['TZ_BUSINESS'], message: 'is not a known time zone' });
+    }
+  });
+
+export type Env = z.output<typeof envSchema> & { PUBLIC_URL: string; DEMO: boolean };
+
+/** Like libpq, a URL without a user name connects as PGUSER or the operating-system user. */
+function withDefaultUser(url: string, pgUser: string | undefined): string {
+  const parsed = new URL(url);
+  if (parsed.username) return url;
+  parsed.username = pgUser || userInfo().username;
+  return parsed.toString();
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the configuration (SPEC §11) from the environment. The only place that reads
+ * `process.env`; throws a ConfigError naming every variable that is wrong.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return {
+    ...env,
+    DATABASE_URL: withDefaultUser(env.DATABASE_URL, source.PGUSER),
+    PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    DEMO: env.DEMO ?? env.NODE_ENV !== 'production',
+  };
+}

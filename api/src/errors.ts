@@ -1,0 +1,100 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+
+/**
+ * Errors the services throw. `reason` is a stable machine-readable word that the apps translate;
+ * `message` is a clear English sentence for logs and API clients.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: TRPC_ERROR_CODE_KEY,
+    readonly reason: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what: string, reason = 'not_found') {
+    super('NOT_FOUND', reason, `${what} was not found`);
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(reason: string, message: string, details?: Record<string, unknown>) {
+    super('CONFLICT', reason, message, details);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message = 'You are not allowed to do this', reason = 'forbidden') {
+    super('FORBIDDEN', reason, message);
+  }
+}
+
+export class Unauthorized extends DomainError {
+  constructor(reason: string, message: string) {
+    super('UNAUTHORIZED', reason, message);
+  }
+}
+
+export class BadRequest extends DomainError {
+  constructor(reason: string, message: string, details?: Record<string, unknown>) {
+    super('BAD_REQUEST', reason, message, details);
+  }
+}
+
+export class TooManyRequests extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'TOO_MANY_REQUESTS',
+      'rate_limited',
+      `Too many attempts; try again in ${retryAfterSeconds} seconds`,
+      { retryAfterSeconds },
+    );
+  }
+}
+
+/** PostgreSQL error codes that mean the request, not the server, is wrong. */
+const PG_CLIENT_ERRORS: Record<string, { code: TRPC_ERROR_CODE_KEY; reason: string; message: string }> =
+  {
+    '23505': { code: 'CONFLICT', reason: 'duplicate', message: 'This already exists' },
+    '23514': { code: 'CONFLICT', reason: 'constraint', message: 'This change breaks a rule of the data' },
+    '23503': { code: 'BAD_REQUEST', reason: 'reference', message: 'A referenced record does not exist' },
+    '22P02': { code: 'BAD_REQUEST', reason: 'invalid_value', message: 'A value has the wrong format' },
+    '22003': { code: 'BAD_REQUEST', reason: 'out_of_range', message: 'A number is out of range' },
+    '22007': { code: 'BAD_REQUEST', reason: 'invalid_value', message: 'A date has the wrong format' },
+    '22008': { code: 'BAD_REQUEST', reason: 'out_of_range', message: 'A date is out of range' },
+    '40001': { code: 'CONFLICT', reason: 'retry', message: 'Another change got there first; try again' },
+  };
+
+function pgCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The one place that turns a thrown error into the tRPC error the client sees. */
+export function toTRPCError(error: unknown): TRPCError | undefined {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  if (cause instanceof DomainError) {
+    return new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  const code = pgCode(cause);
+  const mapped = code ? PG_CLIENT_ERRORS[code] : undefined;
+  if (mapped) {
+    return new TRPCError({
+      code: mapped.code,
+      message: mapped.message,
+      cause: new DomainError(mapped.code, mapped.reason, mapped.message),
+    });
+  }
+  return undefined;
+}

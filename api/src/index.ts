@@ -1,0 +1,12 @@
+export { bootstrap } from './bootstrap';
+export { createApp, MAX_BODY_BYTES, type AppOptions } from './app';
+export { createContextInner, type Context } from './context';
+export type { AppDeps } from './deps';
+export { ConfigError, loadEnv, type Env } from './env';
+export { connectInfrastructure, connectRedis, StartupError } from './infrastructure';
+export { createLogger, type Logger } from './logger';
+export { LoginLimiter } from './modules/identity/login-limiter';
+export { appRouter, createCaller, type AppRouter } from './router';
+export { seedDemo } from './seed/demo';
+export { runProcess } from './process';
+export { startApiServer, type ApiServer } from './server';

@@ -1,0 +1,84 @@
+import { createDatabase, ensureDatabase, redactUrl, runMigrations, type Database } from '@cgp/db';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Env } from './env';
+import type { Logger } from './logger';
+
+export class StartupError extends Error {}
+
+const CONNECT_TIMEOUT_MS = 4_000;
+
+/** Connects to Redis once, without retrying, to tell quickly whether it is there. */
+async function probeRedis(url: string): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Options for long-lived Redis connections: reconnect forever, but never hang a request. */
+export const redisOptions: RedisOptions = {
+  maxRetriesPerRequest: 2,
+  connectTimeout: CONNECT_TIMEOUT_MS,
+};
+
+export function connectRedis(url: string, logger: Logger, options: RedisOptions = {}): Redis {
+  const redis = new Redis(url, { ...redisOptions, ...options });
+  let warned = false;
+  redis.on('error', (error) => {
+    if (!warned) logger.warn({ err: error, url: redactUrl(url) }, 'Redis connection error');
+    warned = true;
+  });
+  redis.on('ready', () => {
+    warned = false;
+  });
+  return redis;
+}
+
+/**
+ * Start-up checks (SPEC §11): PostgreSQL and Redis must answer within seconds, or start-up fails
+ * with a message naming the URL. Creates the database if absent and runs the migrations.
+ */
+export async function connectInfrastructure(
+  env: Env,
+  logger: Logger,
+): Promise<{ database: Database; redis: Redis }> {
+  const [pgResult, redisResult] = await Promise.allSettled([
+    ensureDatabase(env.DATABASE_URL, CONNECT_TIMEOUT_MS),
+    probeRedis(env.REDIS_URL),
+  ]);
+  const problems: string[] = [];
+  if (pgResult.status === 'rejected') {
+    problems.push(
+      `PostgreSQL is unreachable at ${redactUrl(env.DATABASE_URL)} (DATABASE_URL): ${describe(pgResult.reason)}`,
+    );
+  }
+  if (redisResult.status === 'rejected') {
+    problems.push(
+      `Redis is unreachable at ${redactUrl(env.REDIS_URL)} (REDIS_URL): ${describe(redisResult.reason)}`,
+    );
+  }
+  if (problems.length) throw new StartupError(problems.join('\n'));
+  if (pgResult.status === 'fulfilled' && pgResult.value === 'created') {
+    logger.info({ url: redactUrl(env.DATABASE_URL) }, 'created database');
+  }
+
+  const database = createDatabase(env.DATABASE_URL);
+  await runMigrations(database.db);
+  logger.info('database migrated');
+  return { database, redis: connectRedis(env.REDIS_URL, logger) };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length) return describe(error.errors[0]);
+  const e = error as { message?: string; code?: string };
+  return e.message || e.code || String(error);
+}

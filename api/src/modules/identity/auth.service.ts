@@ -1,0 +1,60 @@
+import { users, type DbOrTx } from '@cgp/db';
+import { eq } from 'drizzle-orm';
+import { TooManyRequests, Unauthorized } from '../../errors';
+import type { Actor } from './actor';
+import type { LoginInput } from './auth.schema';
+import type { LoginLimiter } from './login-limiter';
+import { burnPasswordCheck, verifyPassword } from './password';
+import { createSession, resolveSession } from './session.service';
+
+export interface LoginContext {
+  ip: string;
+  userAgent: string;
+  ttlHours: number;
+  limiter: LoginLimiter;
+}
+
+/**
+ * Checks a phone and password. Wrong password and unknown phone fail alike, so the answer does
+ * not reveal who is registered; repeated failures for a phone or an IP are refused for a while.
+ */
+export async function login(
+  db: DbOrTx,
+  input: LoginInput,
+  ctx: LoginContext,
+): Promise<{ token: string; expiresAt: Date; actor: Actor }> {
+  const wait = await ctx.limiter.blockedFor(input.phone, ctx.ip);
+  if (wait > 0) throw new TooManyRequests(wait);
+
+  const [user] = await db.select().from(users).where(eq(users.phone, input.phone)).limit(1);
+  const ok = user ? await verifyPassword(user.passwordHash, input.password) : false;
+  if (!user) await burnPasswordCheck(input.password);
+  if (!user || !ok || user.disabledAt) {
+    await ctx.limiter.recordFailure(input.phone, ctx.ip);
+    throw new Unauthorized('invalid_credentials', 'Phone number or password is incorrect');
+  }
+  await ctx.limiter.recordSuccess(input.phone);
+  const session = await createSession(db, {
+    userId: user.id,
+    ttlHours: ctx.ttlHours,
+    userAgent: ctx.userAgent,
+    ip: ctx.ip,
+  });
+  const actor = await resolveSession(db, session.token);
+  if (!actor) throw new Error('A session created just now did not resolve');
+  return { ...session, actor };
+}
+
+/** The public view of the signed-in user (`auth.me`). */
+export function describeActor(actor: Actor) {
+  return {
+    id: actor.id,
+    role: actor.role,
+    displayName: actor.displayName,
+    phone: actor.phone,
+    merchantId: actor.merchantId ?? undefined,
+    merchantRole: actor.merchantRole ?? undefined,
+    communityId: actor.communityId ?? undefined,
+    companyId: actor.companyId ?? undefined,
+  };
+}

@@ -1,0 +1,247 @@
+import {
+  buildings,
+  communities,
+  merchantCommunities,
+  merchants,
+  propertyCompanies,
+  serviceCommunities,
+  services,
+  units,
+  users,
+  type Db,
+} from '@cgp/db';
+import { sql } from 'drizzle-orm';
+import { hashPassword } from '../modules/identity/password';
+
+export const DEMO_PASSWORD = 'demo1234';
+
+type ServiceSeed = Omit<typeof services.$inferInsert, 'merchantId' | 'category'> & {
+  /** Daily windows in business-local time, as [start, end, capacity]. */
+  windows: [string, string, number][];
+};
+
+const MERCHANTS: {
+  name: string;
+  ownerPhone: string;
+  category: 'housekeeping' | 'meal_delivery' | 'temporary_care';
+  services: ServiceSeed[];
+}[] = [
+  {
+    name: '阳光家政',
+    ownerPhone: '13900000001',
+    category: 'housekeeping',
+    services: [
+      {
+        titleZh: '日常保洁',
+        titleEn: 'Routine home cleaning',
+        descriptionZh: '客厅、卧室、厨房、卫生间的日常清洁，自带清洁工具。',
+        descriptionEn: 'Everyday cleaning of living room, bedrooms, kitchen and bathroom; tools included.',
+        priceFen: 5000,
+        pricingUnit: 'per_hour',
+        minQuantity: 2,
+        maxQuantity: 6,
+        durationMinutes: 120,
+        freeCancelMinutes: 240,
+        lateCancelFeeBps: 2000,
+        bookingCutoffMinutes: 120,
+        windows: [
+          ['09:00', '11:00', 3],
+          ['14:00', '16:00', 3],
+        ],
+      },
+      {
+        titleZh: '深度保洁',
+        titleEn: 'Deep cleaning',
+        descriptionZh: '厨房油污、卫生间水垢、门窗玻璃的深度清洁，约4小时。',
+        descriptionEn: 'Degreasing the kitchen, descaling the bathroom and washing windows; about 4 hours.',
+        priceFen: 39_900,
+        pricingUnit: 'per_visit',
+        minQuantity: 1,
+        maxQuantity: 1,
+        durationMinutes: 240,
+        freeCancelMinutes: 24 * 60,
+        lateCancelFeeBps: 3000,
+        bookingCutoffMinutes: 12 * 60,
+        windows: [['09:00', '13:00', 1]],
+      },
+    ],
+  },
+  {
+    name: '速达外卖',
+    ownerPhone: '13900000002',
+    category: 'meal_delivery',
+    services: [
+      {
+        titleZh: '营养午餐',
+        titleEn: 'Nutritious lunch box',
+        descriptionZh: '两荤两素一汤，少油少盐，适合老人和上班族。',
+        descriptionEn: 'Two meat and two vegetable dishes with soup; light on oil and salt.',
+        priceFen: 2800,
+        pricingUnit: 'per_meal',
+        minQuantity: 1,
+        maxQuantity: 10,
+        durationMinutes: 60,
+        freeCancelMinutes: 120,
+        lateCancelFeeBps: 5000,
+        bookingCutoffMinutes: 90,
+        windows: [['11:30', '12:30', 40]],
+      },
+      {
+        titleZh: '家常晚餐',
+        titleEn: 'Home-style dinner',
+        descriptionZh: '每日更换菜单的家常晚餐，送餐上门。',
+        descriptionEn: 'Home-style dinner with a daily menu, delivered to your door.',
+        priceFen: 3200,
+        pricingUnit: 'per_meal',
+        minQuantity: 1,
+        maxQuantity: 10,
+        durationMinutes: 60,
+        freeCancelMinutes: 120,
+        lateCancelFeeBps: 5000,
+        bookingCutoffMinutes: 90,
+        windows: [['17:30', '18:30', 40]],
+      },
+    ],
+  },
+  {
+    name: '爱帮看护',
+    ownerPhone: '13900000003',
+    category: 'temporary_care',
+    services: [
+      {
+        titleZh: '老人陪护',
+        titleEn: 'Elderly companionship',
+        descriptionZh: '持证护理员上门陪伴老人，协助用餐、服药和散步。',
+        descriptionEn: 'A certified carer keeps an elderly person company and helps with meals, medicine and walks.',
+        priceFen: 6000,
+        pricingUnit: 'per_hour',
+        minQuantity: 2,
+        maxQuantity: 8,
+        durationMinutes: 240,
+        freeCancelMinutes: 360,
+        lateCancelFeeBps: 2500,
+        bookingCutoffMinutes: 180,
+        windows: [
+          ['08:00', '12:00', 2],
+          ['13:00', '17:00', 2],
+        ],
+      },
+      {
+        titleZh: '儿童托管',
+        titleEn: 'Child minding',
+        descriptionZh: '放学后看护与作业辅导，看护员均经过背景审查。',
+        descriptionEn: 'After-school minding and homework help by background-checked carers.',
+        priceFen: 5000,
+        pricingUnit: 'per_hour',
+        minQuantity: 1,
+        maxQuantity: 4,
+        durationMinutes: 180,
+        freeCancelMinutes: 180,
+        lateCancelFeeBps: 2000,
+        bookingCutoffMinutes: 120,
+        windows: [['16:00', '19:00', 3]],
+      },
+    ],
+  },
+];
+
+export const DEMO_ACCOUNTS = [
+  { phone: '13800000001', role: 'resident', who: '住户 1-101' },
+  { phone: '13800000002', role: 'resident', who: '住户 2-202' },
+  ...MERCHANTS.map((m) => ({ phone: m.ownerPhone, role: 'merchant_staff', who: `${m.name} 店主` })),
+  { phone: '13700000001', role: 'property_auditor', who: '阳光物业 财务审计' },
+  { phone: '13700000002', role: 'property_ops', who: '阳光物业 运营' },
+] as const;
+
+/** Whether the database holds no company yet (the demo is seeded only into an empty one). */
+export async function isEmpty(db: Db): Promise<boolean> {
+  const rows = await db.select({ id: propertyCompanies.id }).from(propertyCompanies).limit(1);
+  return rows.length === 0;
+}
+
+/**
+ * Seeds SPEC §10's demo data in one transaction: 阳光物业, 阳光花园 with buildings 1–6, three
+ * merchants with two services each, slots for the next 14 days, and the demo accounts.
+ */
+export async function seedDemo(db: Db, options: { timeZone?: string; days?: number } = {}) {
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  const days = options.days ?? 14;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  return db.transaction(async (tx) => {
+    const [company] = await tx.insert(propertyCompanies).values({ name: '阳光物业' }).returning();
+    const [community] = await tx
+      .insert(communities)
+      .values({ companyId: company!.id, name: '阳光花园', address: '阳光路 88 号' })
+      .returning();
+    const blocks = await tx
+      .insert(buildings)
+      .values(
+        [1, 2, 3, 4, 5, 6].map((n) => ({ communityId: community!.id, number: n, name: `${n}号楼` })),
+      )
+      .returning();
+    const unitRows = await tx
+      .insert(units)
+      .values(
+        blocks.flatMap((b) =>
+          ['101', '102', '201', '202', '301', '302'].map((room) => ({
+            buildingId: b.id,
+            communityId: community!.id,
+            room,
+            label: `${b.number}-${room}`,
+          })),
+        ),
+      )
+      .returning();
+    const unitId = (label: string) => unitRows.find((u) => u.label === label)!.id;
+
+    await tx.insert(users).values([
+      { phone: '13800000001', passwordHash, role: 'resident', displayName: '张阿姨', unitId: unitId('1-101') },
+      { phone: '13800000002', passwordHash, role: 'resident', displayName: '李先生', unitId: unitId('2-202') },
+      { phone: '13700000001', passwordHash, role: 'property_auditor', displayName: '王会计', companyId: company!.id },
+      { phone: '13700000002', passwordHash, role: 'property_ops', displayName: '赵经理', companyId: company!.id },
+    ]);
+
+    for (const seed of MERCHANTS) {
+      const [merchant] = await tx
+        .insert(merchants)
+        .values({
+          companyId: company!.id,
+          name: seed.name,
+          category: seed.category,
+          status: 'approved',
+          contactPhone: seed.ownerPhone,
+        })
+        .returning();
+      await tx.insert(merchantCommunities).values({ merchantId: merchant!.id, communityId: community!.id });
+      await tx.insert(users).values({
+        phone: seed.ownerPhone,
+        passwordHash,
+        role: 'merchant_staff',
+        displayName: `${seed.name}店主`,
+        merchantId: merchant!.id,
+        merchantRole: 'owner',
+      });
+      for (const { windows, ...service } of seed.services) {
+        const [row] = await tx
+          .insert(services)
+          .values({ ...service, merchantId: merchant!.id, category: seed.category })
+          .returning();
+        await tx.insert(serviceCommunities).values({ serviceId: row!.id, communityId: community!.id });
+        for (const [start, end, capacity] of windows) {
+          // One set-based insert per window: days 1..N, local wall-clock times in the business zone.
+          await tx.execute(sql`
+            INSERT INTO slots (service_id, starts_at, ends_at, capacity)
+            SELECT ${row!.id}::uuid,
+                   ((d::date + ${start}::time) AT TIME ZONE ${timeZone}),
+                   ((d::date + ${end}::time) AT TIME ZONE ${timeZone}),
+                   ${capacity}::int
+              FROM generate_series((now() AT TIME ZONE ${timeZone})::date + 1,
+                                   (now() AT TIME ZONE ${timeZone})::date + ${days}::int,
+                                   interval '1 day') AS d`);
+        }
+      }
+    }
+    return { companyId: company!.id, communityId: community!.id };
+  });
+}

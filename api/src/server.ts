@@ -1,0 +1,38 @@
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createApp, type AppOptions } from './app';
+import type { AppDeps } from './deps';
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+export const MERCHANT_DIST = fileURLToPath(new URL('../../merchant-portal/dist', import.meta.url));
+
+export interface ApiServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on `port` (0 picks a free one) and serves the API and both built frontends. */
+export async function startApiServer(
+  deps: AppDeps,
+  port: number,
+  options: AppOptions = {},
+): Promise<ApiServer> {
+  const app = createApp(deps, { webDist: WEB_DIST, merchantDist: MERCHANT_DIST, ...options });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, () => resolve(s));
+    s.once('error', reject);
+  });
+  // Keep-alive sockets would hold close() open; end idle ones so shutdown is prompt.
+  server.keepAliveTimeout = 5_000;
+  const address = server.address();
+  return {
+    server,
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * 1. INITIALISATION — one tRPC instance, plain JSON (no transformer: ISO strings and integer fen).
+ * 2. MIDDLEWARE     — domain errors to tRPC codes; authentication; role narrowing.
+ * 3. PROCEDURES     — public, authed, resident, merchant, property, ops.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import type { Context } from './context';
+import { DomainError, toTRPCError } from './errors';
+import {
+  isMerchantStaff,
+  isPropertyStaff,
+  isResident,
+  type Actor,
+} from './modules/identity/actor';
+
+// 1. INITIALISATION ------------------------------------------------------------------------
+
+function describeZodError(error: ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    const domain = error.cause instanceof DomainError ? error.cause : null;
+    return {
+      ...shape,
+      message: zod ? `Invalid input — ${describeZodError(zod)}` : shape.message,
+      data: {
+        ...shape.data,
+        // Never send stack traces to clients.
+        stack: undefined,
+        reason: domain?.reason ?? (zod ? 'invalid_input' : undefined),
+        details: domain?.details,
+        fieldErrors: zod ? zod.issues.map((i) => ({ path: i.path.map(String), message: i.message })) : undefined,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// 2. MIDDLEWARE ----------------------------------------------------------------------------
+
+/** Turns DomainErrors and client-caused database errors into their tRPC codes, in one place. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+const requireActor = t.middleware(({ ctx, next }) => {
+  if (!ctx.actor) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in first' });
+  }
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
+function requireRole<A extends Actor>(guard: (a: Actor) => a is A, who: string) {
+  return t.middleware(({ ctx, next }) => {
+    const actor = ctx.actor;
+    if (!actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in first' });
+    if (!guard(actor)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `Only ${who} may do this` });
+    }
+    return next({ ctx: { ...ctx, actor } });
+  });
+}
+
+// 3. PROCEDURES ----------------------------------------------------------------------------
+
+export const publicProcedure = t.procedure.use(mapErrors);
+export const authedProcedure = publicProcedure.use(requireActor);
+export const residentProcedure = publicProcedure.use(requireRole(isResident, 'residents'));
+export const merchantProcedure = publicProcedure.use(requireRole(isMerchantStaff, 'merchant staff'));
+export const merchantOwnerProcedure = publicProcedure.use(
+  requireRole(
+    (a: Actor): a is Actor & { role: 'merchant_staff'; merchantId: string; merchantRole: 'owner' } =>
+      isMerchantStaff(a) && a.merchantRole === 'owner',
+    'merchant owners',
+  ),
+);
+export const propertyProcedure = publicProcedure.use(
+  requireRole(isPropertyStaff, 'property staff'),
+);
+export const opsProcedure = publicProcedure.use(
+  requireRole(
+    (a: Actor): a is Actor & { role: 'property_ops'; companyId: string } =>
+      isPropertyStaff(a) && a.role === 'property_ops',
+    'property operations staff',
+  ),
+);

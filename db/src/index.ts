@@ -1,0 +1,3 @@
+export * from './client';
+export * from './provision';
+export * from './schema/index';

@@ -1,0 +1,4 @@
+export * from './tenancy';
+export * from './merchants';
+export * from './identity';
+export * from './catalog';

@@ -1,0 +1,43 @@
+import { index, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { communities, propertyCompanies } from './tenancy';
+
+export const serviceCategory = pgEnum('service_category', [
+  'housekeeping',
+  'meal_delivery',
+  'temporary_care',
+]);
+
+export const merchantStatus = pgEnum('merchant_status', ['pending', 'approved', 'suspended']);
+
+/** A partner merchant. It signs with one property company and serves some of its communities. */
+export const merchants = pgTable(
+  'merchants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => propertyCompanies.id),
+    name: text('name').notNull(),
+    category: serviceCategory('category').notNull(),
+    status: merchantStatus('status').notNull().default('pending'),
+    contactPhone: text('contact_phone').notNull().default(''),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('merchants_company_idx').on(t.companyId)],
+);
+
+export const merchantCommunities = pgTable(
+  'merchant_communities',
+  {
+    merchantId: uuid('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.communityId] }),
+    index('merchant_communities_community_idx').on(t.communityId),
+  ],
+);

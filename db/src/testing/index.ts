@@ -1,0 +1,3 @@
+export * from './factories';
+export * from './template';
+export * from './test-database';

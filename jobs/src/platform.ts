@@ -1,0 +1,16 @@
+/**
+ * `npm start`: the whole platform in one process — API, webhooks, both frontends and the job
+ * workers on one port. In production run `api/src/main.ts` and `jobs/src/main.ts` separately.
+ */
+import { runProcess, startApiServer } from '@cgp/api';
+import { startJobs } from './start';
+
+await runProcess('platform', async ({ deps, env }) => {
+  const api = await startApiServer(deps, env.PORT);
+  const jobs = await startJobs(deps);
+  deps.logger.info(
+    { resident: env.PUBLIC_URL, merchant: `${env.PUBLIC_URL}/merchant/`, console: `${env.PUBLIC_URL}/console` },
+    '社区共富平台 is running',
+  );
+  return [api.close, jobs.close];
+});

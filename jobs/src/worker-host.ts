@@ -1,0 +1,46 @@
+import type { Logger } from '@cgp/api';
+import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
+
+export interface WorkerDefinition {
+  queue: string;
+  processor: Processor;
+  concurrency?: number;
+}
+
+export interface WorkerHost {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Runs one BullMQ worker per definition. `close()` lets running jobs finish (graceful shutdown);
+ * a job cut short by a killed process is retried from its stalled state by BullMQ.
+ */
+export async function startWorkerHost(options: {
+  connection: ConnectionOptions;
+  prefix: string;
+  logger: Logger;
+  definitions: WorkerDefinition[];
+}): Promise<WorkerHost> {
+  const { logger } = options;
+  const workers = options.definitions.map((d) => {
+    const worker = new Worker(d.queue, d.processor, {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: d.concurrency ?? 1,
+    });
+    worker.on('failed', (job, error) =>
+      logger.warn({ queue: d.queue, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
+    );
+    worker.on('error', (error) => logger.error({ queue: d.queue, err: error }, 'worker error'));
+    return worker;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  logger.info({ queues: options.definitions.map((d) => d.queue) }, 'job workers started');
+  return {
+    workers,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
