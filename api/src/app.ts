@@ -33,7 +33,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
       logger: deps.logger,
       genReqId: (req, res) => {
         const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        const id =
+          typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
         res.setHeader('X-Request-Id', id);
         return id;
       },
@@ -68,7 +69,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
       maxBodySize: MAX_BODY_BYTES,
       onError: ({ error, path, ctx }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
-          deps.logger.error({ err: error.cause ?? error, path, requestId: ctx?.requestId }, 'procedure failed');
+          deps.logger.error(
+            { err: error.cause ?? error, path, requestId: ctx?.requestId },
+            'procedure failed',
+          );
         }
       },
     }),
@@ -84,10 +88,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
     res.status(404).json({ error: { message: 'Not found' } });
   });
   // Errors that escape a route (a malformed body, say) still get a JSON answer and never a stack.
-  app.use((error: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) deps.logger.error({ err: error }, 'unhandled error');
-    res.status(status).json({ error: { message: status === 500 ? 'Internal error' : error.message } });
-  });
+  app.use(
+    (error: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500) deps.logger.error({ err: error }, 'unhandled error');
+      res
+        .status(status)
+        .json({ error: { message: status === 500 ? 'Internal error' : error.message } });
+    },
+  );
   return app;
 }

@@ -10,7 +10,10 @@ import { isEmpty, seedDemo } from './seed/demo';
  * Everything a process of the platform needs before it serves: reachable, migrated PostgreSQL,
  * reachable Redis, and in demo mode the demo data in an empty database.
  */
-export async function bootstrap(env: Env, logger: Logger): Promise<{
+export async function bootstrap(
+  env: Env,
+  logger: Logger,
+): Promise<{
   deps: AppDeps;
   database: Database;
   close(): Promise<void>;

@@ -43,6 +43,12 @@ function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
+/** pino-http stores the request id it chose on the request. */
+function requestIdOf(req: object): string {
+  const id = (req as { id?: unknown }).id;
+  return typeof id === 'string' ? id : '';
+}
+
 export function createExpressContext(deps: AppDeps) {
   const secure = deps.env.PUBLIC_URL.startsWith('https:');
   return ({ req, res }: CreateExpressContextOptions) => {
@@ -58,7 +64,7 @@ export function createExpressContext(deps: AppDeps) {
       token: bearerToken(req.headers.authorization) ?? cookies[SESSION_COOKIE] ?? null,
       ip: req.ip ?? req.socket.remoteAddress ?? '',
       userAgent: req.get('user-agent') ?? '',
-      requestId: String((req as { id?: unknown }).id ?? ''),
+      requestId: requestIdOf(req),
       cookies: {
         set: (token, expiresAt) =>
           res.cookie(SESSION_COOKIE, token, { ...cookieOptions, expires: expiresAt }),

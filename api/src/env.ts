@@ -13,37 +13,53 @@ const url = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://localhost:5432/community'),
-    REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
-    /** Namespaces every Redis key and BullMQ queue, so several deployments can share one Redis. */
-    REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('cgp'),
-    PUBLIC_URL: url(['http', 'https']).optional(),
-    STRIPE_SECRET_KEY: z.string().min(1).optional(),
-    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-    SETTLEMENT_CRON: z.string().min(1).default('0 2 * * *'),
-    TZ_BUSINESS: z.string().min(1).default('Asia/Shanghai'),
-    DEMO: booleanFlag.optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 30),
-  })
-  .superRefine((env, ctx) => {
-    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['STRIPE_WEBHOOK_SECRET'],
-        message: 'is required when STRIPE_SECRET_KEY is set',
-      });
-    }
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: env.TZ_BUSINESS });
-    } catch {
-      ctx.addIssue({ code: 'custom', path: ['TZ_BUSINESS'], message: 'is not a known time zone' });
-    }
-  });
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://localhost:5432/community'),
+  REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  /** Namespaces every Redis key and BullMQ queue, so several deployments can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]+$/i)
+    .default('cgp'),
+  PUBLIC_URL: url(['http', 'https']).optional(),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  SETTLEMENT_CRON: z.string().min(1).default('0 2 * * *'),
+  TZ_BUSINESS: z.string().min(1).default('Asia/Shanghai'),
+  DEMO: booleanFlag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 30),
+});
+
+/**
+ * Rules zod's object parse would skip once another variable has failed; checked on their own so
+ * one run names every problem.
+ */
+function crossFieldIssues(source: Record<string, string | undefined>): string[] {
+  const issues: string[] = [];
+  if (source.TZ_BUSINESS && !isTimeZone(source.TZ_BUSINESS)) {
+    issues.push('TZ_BUSINESS: is not a known time zone');
+  }
+  if (source.STRIPE_SECRET_KEY && !source.STRIPE_WEBHOOK_SECRET) {
+    issues.push('STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set');
+  }
+  return issues;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.output<typeof envSchema> & { PUBLIC_URL: string; DEMO: boolean };
 
@@ -64,9 +80,12 @@ export class ConfigError extends Error {}
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const problems = [
+    ...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []),
+    ...crossFieldIssues(present),
+  ];
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   const env = parsed.data;
   return {

@@ -59,17 +59,35 @@ export class TooManyRequests extends DomainError {
 }
 
 /** PostgreSQL error codes that mean the request, not the server, is wrong. */
-const PG_CLIENT_ERRORS: Record<string, { code: TRPC_ERROR_CODE_KEY; reason: string; message: string }> =
-  {
-    '23505': { code: 'CONFLICT', reason: 'duplicate', message: 'This already exists' },
-    '23514': { code: 'CONFLICT', reason: 'constraint', message: 'This change breaks a rule of the data' },
-    '23503': { code: 'BAD_REQUEST', reason: 'reference', message: 'A referenced record does not exist' },
-    '22P02': { code: 'BAD_REQUEST', reason: 'invalid_value', message: 'A value has the wrong format' },
-    '22003': { code: 'BAD_REQUEST', reason: 'out_of_range', message: 'A number is out of range' },
-    '22007': { code: 'BAD_REQUEST', reason: 'invalid_value', message: 'A date has the wrong format' },
-    '22008': { code: 'BAD_REQUEST', reason: 'out_of_range', message: 'A date is out of range' },
-    '40001': { code: 'CONFLICT', reason: 'retry', message: 'Another change got there first; try again' },
-  };
+const PG_CLIENT_ERRORS: Record<
+  string,
+  { code: TRPC_ERROR_CODE_KEY; reason: string; message: string }
+> = {
+  '23505': { code: 'CONFLICT', reason: 'duplicate', message: 'This already exists' },
+  '23514': {
+    code: 'CONFLICT',
+    reason: 'constraint',
+    message: 'This change breaks a rule of the data',
+  },
+  '23503': {
+    code: 'BAD_REQUEST',
+    reason: 'reference',
+    message: 'A referenced record does not exist',
+  },
+  '22P02': {
+    code: 'BAD_REQUEST',
+    reason: 'invalid_value',
+    message: 'A value has the wrong format',
+  },
+  '22003': { code: 'BAD_REQUEST', reason: 'out_of_range', message: 'A number is out of range' },
+  '22007': { code: 'BAD_REQUEST', reason: 'invalid_value', message: 'A date has the wrong format' },
+  '22008': { code: 'BAD_REQUEST', reason: 'out_of_range', message: 'A date is out of range' },
+  '40001': {
+    code: 'CONFLICT',
+    reason: 'retry',
+    message: 'Another change got there first; try again',
+  },
+};
 
 function pgCode(error: unknown): string | undefined {
   let current: unknown = error;

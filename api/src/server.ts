@@ -9,7 +9,7 @@ export const MERCHANT_DIST = fileURLToPath(new URL('../../merchant-portal/dist',
 export interface ApiServer {
   server: Server;
   port: number;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Listens on `port` (0 picks a free one) and serves the API and both built frontends. */

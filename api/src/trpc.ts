@@ -7,19 +7,16 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
 import { DomainError, toTRPCError } from './errors';
-import {
-  isMerchantStaff,
-  isPropertyStaff,
-  isResident,
-  type Actor,
-} from './modules/identity/actor';
+import { isMerchantStaff, isPropertyStaff, isResident, type Actor } from './modules/identity/actor';
 
 // 1. INITIALISATION ------------------------------------------------------------------------
 
 function describeZodError(error: ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }
 
@@ -36,7 +33,9 @@ const t = initTRPC.context<Context>().create({
         stack: undefined,
         reason: domain?.reason ?? (zod ? 'invalid_input' : undefined),
         details: domain?.details,
-        fieldErrors: zod ? zod.issues.map((i) => ({ path: i.path.map(String), message: i.message })) : undefined,
+        fieldErrors: zod
+          ? zod.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
+          : undefined,
       },
     };
   },
@@ -80,10 +79,14 @@ function requireRole<A extends Actor>(guard: (a: Actor) => a is A, who: string) 
 export const publicProcedure = t.procedure.use(mapErrors);
 export const authedProcedure = publicProcedure.use(requireActor);
 export const residentProcedure = publicProcedure.use(requireRole(isResident, 'residents'));
-export const merchantProcedure = publicProcedure.use(requireRole(isMerchantStaff, 'merchant staff'));
+export const merchantProcedure = publicProcedure.use(
+  requireRole(isMerchantStaff, 'merchant staff'),
+);
 export const merchantOwnerProcedure = publicProcedure.use(
   requireRole(
-    (a: Actor): a is Actor & { role: 'merchant_staff'; merchantId: string; merchantRole: 'owner' } =>
+    (
+      a: Actor,
+    ): a is Actor & { role: 'merchant_staff'; merchantId: string; merchantRole: 'owner' } =>
       isMerchantStaff(a) && a.merchantRole === 'owner',
     'merchant owners',
   ),

@@ -16,13 +16,13 @@ CREATE TABLE "communities" (
 	"company_id" uuid NOT NULL,
 	"name" text NOT NULL,
 	"address" text DEFAULT '' NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "property_companies" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"name" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "units" (
@@ -31,7 +31,7 @@ CREATE TABLE "units" (
 	"community_id" uuid NOT NULL,
 	"room" text NOT NULL,
 	"label" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "units_building_room_uq" UNIQUE("building_id","room")
 );
 --> statement-breakpoint
@@ -48,15 +48,15 @@ CREATE TABLE "merchants" (
 	"category" "service_category" NOT NULL,
 	"status" "merchant_status" DEFAULT 'pending' NOT NULL,
 	"contact_phone" text DEFAULT '' NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "sessions" (
 	"token_hash" text PRIMARY KEY NOT NULL,
 	"user_id" uuid NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL,
-	"revoked_at" timestamp with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	"revoked_at" timestamp (3) with time zone,
 	"user_agent" text DEFAULT '' NOT NULL,
 	"ip" text DEFAULT '' NOT NULL
 );
@@ -71,8 +71,8 @@ CREATE TABLE "users" (
 	"merchant_id" uuid,
 	"merchant_role" "merchant_staff_role",
 	"company_id" uuid,
-	"disabled_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"disabled_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "users_phone_unique" UNIQUE("phone"),
 	CONSTRAINT "users_role_membership_ck" CHECK (("users"."role" = 'resident' AND "users"."unit_id" IS NOT NULL AND "users"."merchant_id" IS NULL AND "users"."company_id" IS NULL)
        OR ("users"."role" = 'merchant_staff' AND "users"."merchant_id" IS NOT NULL AND "users"."merchant_role" IS NOT NULL AND "users"."unit_id" IS NULL AND "users"."company_id" IS NULL)
@@ -102,8 +102,8 @@ CREATE TABLE "services" (
 	"late_cancel_fee_bps" integer DEFAULT 2000 NOT NULL,
 	"booking_cutoff_minutes" integer DEFAULT 60 NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "services_price_ck" CHECK ("services"."price_fen" > 0),
 	CONSTRAINT "services_quantity_ck" CHECK ("services"."min_quantity" >= 1 AND "services"."max_quantity" >= "services"."min_quantity"),
 	CONSTRAINT "services_duration_ck" CHECK ("services"."duration_minutes" > 0),
@@ -113,12 +113,12 @@ CREATE TABLE "services" (
 CREATE TABLE "slots" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"service_id" uuid NOT NULL,
-	"starts_at" timestamp with time zone NOT NULL,
-	"ends_at" timestamp with time zone NOT NULL,
+	"starts_at" timestamp (3) with time zone NOT NULL,
+	"ends_at" timestamp (3) with time zone NOT NULL,
 	"capacity" integer NOT NULL,
 	"booked" integer DEFAULT 0 NOT NULL,
 	"closed" boolean DEFAULT false NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "slots_booked_ck" CHECK ("slots"."booked" >= 0 AND "slots"."booked" <= "slots"."capacity"),
 	CONSTRAINT "slots_time_ck" CHECK ("slots"."ends_at" > "slots"."starts_at")
 );

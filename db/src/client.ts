@@ -18,7 +18,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export interface Database {
   db: Db;
   pool: pg.Pool;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export function createDatabase(url: string, options: { max?: number } = {}): Database {

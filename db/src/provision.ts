@@ -28,7 +28,10 @@ export function quoteIdent(name: string): string {
  * Creates the database named in `url` when it does not exist yet. Connects to the server's
  * `postgres` maintenance database to do so. Throws if the server cannot be reached in time.
  */
-export async function ensureDatabase(url: string, timeoutMs = 5_000): Promise<'created' | 'exists'> {
+export async function ensureDatabase(
+  url: string,
+  timeoutMs = 5_000,
+): Promise<'created' | 'exists'> {
   const { serverUrl, database } = splitDatabaseUrl(url);
   const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: timeoutMs });
   await client.connect();

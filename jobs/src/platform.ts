@@ -9,7 +9,11 @@ await runProcess('platform', async ({ deps, env }) => {
   const api = await startApiServer(deps, env.PORT);
   const jobs = await startJobs(deps);
   deps.logger.info(
-    { resident: env.PUBLIC_URL, merchant: `${env.PUBLIC_URL}/merchant/`, console: `${env.PUBLIC_URL}/console` },
+    {
+      resident: env.PUBLIC_URL,
+      merchant: `${env.PUBLIC_URL}/merchant/`,
+      console: `${env.PUBLIC_URL}/console`,
+    },
     '社区共富平台 is running',
   );
   return [api.close, jobs.close];

@@ -30,7 +30,10 @@ export async function startWorkerHost(options: {
       concurrency: d.concurrency ?? 1,
     });
     worker.on('failed', (job, error) =>
-      logger.warn({ queue: d.queue, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
+      logger.warn(
+        { queue: d.queue, jobId: job?.id, attempts: job?.attemptsMade, err: error },
+        'job failed',
+      ),
     );
     worker.on('error', (error) => logger.error({ queue: d.queue, err: error }, 'worker error'));
     return worker;

@@ -35,7 +35,8 @@ const MERCHANTS: {
         titleZh: '日常保洁',
         titleEn: 'Routine home cleaning',
         descriptionZh: '客厅、卧室、厨房、卫生间的日常清洁，自带清洁工具。',
-        descriptionEn: 'Everyday cleaning of living room, bedrooms, kitchen and bathroom; tools included.',
+        descriptionEn:
+          'Everyday cleaning of living room, bedrooms, kitchen and bathroom; tools included.',
         priceFen: 5000,
         pricingUnit: 'per_hour',
         minQuantity: 2,
@@ -53,7 +54,8 @@ const MERCHANTS: {
         titleZh: '深度保洁',
         titleEn: 'Deep cleaning',
         descriptionZh: '厨房油污、卫生间水垢、门窗玻璃的深度清洁，约4小时。',
-        descriptionEn: 'Degreasing the kitchen, descaling the bathroom and washing windows; about 4 hours.',
+        descriptionEn:
+          'Degreasing the kitchen, descaling the bathroom and washing windows; about 4 hours.',
         priceFen: 39_900,
         pricingUnit: 'per_visit',
         minQuantity: 1,
@@ -112,7 +114,8 @@ const MERCHANTS: {
         titleZh: '老人陪护',
         titleEn: 'Elderly companionship',
         descriptionZh: '持证护理员上门陪伴老人，协助用餐、服药和散步。',
-        descriptionEn: 'A certified carer keeps an elderly person company and helps with meals, medicine and walks.',
+        descriptionEn:
+          'A certified carer keeps an elderly person company and helps with meals, medicine and walks.',
         priceFen: 6000,
         pricingUnit: 'per_hour',
         minQuantity: 2,
@@ -177,7 +180,11 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
     const blocks = await tx
       .insert(buildings)
       .values(
-        [1, 2, 3, 4, 5, 6].map((n) => ({ communityId: community!.id, number: n, name: `${n}号楼` })),
+        [1, 2, 3, 4, 5, 6].map((n) => ({
+          communityId: community!.id,
+          number: n,
+          name: `${n}号楼`,
+        })),
       )
       .returning();
     const unitRows = await tx
@@ -196,10 +203,34 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
     const unitId = (label: string) => unitRows.find((u) => u.label === label)!.id;
 
     await tx.insert(users).values([
-      { phone: '13800000001', passwordHash, role: 'resident', displayName: '张阿姨', unitId: unitId('1-101') },
-      { phone: '13800000002', passwordHash, role: 'resident', displayName: '李先生', unitId: unitId('2-202') },
-      { phone: '13700000001', passwordHash, role: 'property_auditor', displayName: '王会计', companyId: company!.id },
-      { phone: '13700000002', passwordHash, role: 'property_ops', displayName: '赵经理', companyId: company!.id },
+      {
+        phone: '13800000001',
+        passwordHash,
+        role: 'resident',
+        displayName: '张阿姨',
+        unitId: unitId('1-101'),
+      },
+      {
+        phone: '13800000002',
+        passwordHash,
+        role: 'resident',
+        displayName: '李先生',
+        unitId: unitId('2-202'),
+      },
+      {
+        phone: '13700000001',
+        passwordHash,
+        role: 'property_auditor',
+        displayName: '王会计',
+        companyId: company!.id,
+      },
+      {
+        phone: '13700000002',
+        passwordHash,
+        role: 'property_ops',
+        displayName: '赵经理',
+        companyId: company!.id,
+      },
     ]);
 
     for (const seed of MERCHANTS) {
@@ -213,7 +244,9 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
           contactPhone: seed.ownerPhone,
         })
         .returning();
-      await tx.insert(merchantCommunities).values({ merchantId: merchant!.id, communityId: community!.id });
+      await tx
+        .insert(merchantCommunities)
+        .values({ merchantId: merchant!.id, communityId: community!.id });
       await tx.insert(users).values({
         phone: seed.ownerPhone,
         passwordHash,
@@ -227,7 +260,9 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
           .insert(services)
           .values({ ...service, merchantId: merchant!.id, category: seed.category })
           .returning();
-        await tx.insert(serviceCommunities).values({ serviceId: row!.id, communityId: community!.id });
+        await tx
+          .insert(serviceCommunities)
+          .values({ serviceId: row!.id, communityId: community!.id });
         for (const [start, end, capacity] of windows) {
           // One set-based insert per window: days 1..N, local wall-clock times in the business zone.
           await tx.execute(sql`

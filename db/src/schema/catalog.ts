@@ -42,12 +42,15 @@ export const services = pgTable(
     /** Bookings close this many minutes before a slot starts (a meal order's cut-off). */
     bookingCutoffMinutes: integer('booking_cutoff_minutes').notNull().default(60),
     active: boolean('active').notNull().default(true),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     check('services_price_ck', sql`${t.priceFen} > 0`),
-    check('services_quantity_ck', sql`${t.minQuantity} >= 1 AND ${t.maxQuantity} >= ${t.minQuantity}`),
+    check(
+      'services_quantity_ck',
+      sql`${t.minQuantity} >= 1 AND ${t.maxQuantity} >= ${t.minQuantity}`,
+    ),
     check('services_duration_ck', sql`${t.durationMinutes} > 0`),
     check(
       'services_cancel_policy_ck',
@@ -82,12 +85,12 @@ export const slots = pgTable(
     serviceId: uuid('service_id')
       .notNull()
       .references(() => services.id),
-    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
-    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true, precision: 3 }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true, precision: 3 }).notNull(),
     capacity: integer('capacity').notNull(),
     booked: integer('booked').notNull().default(0),
     closed: boolean('closed').notNull().default(false),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     check('slots_booked_ck', sql`${t.booked} >= 0 AND ${t.booked} <= ${t.capacity}`),

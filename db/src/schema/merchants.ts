@@ -21,7 +21,7 @@ export const merchants = pgTable(
     category: serviceCategory('category').notNull(),
     status: merchantStatus('status').notNull().default('pending'),
     contactPhone: text('contact_phone').notNull().default(''),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('merchants_company_idx').on(t.companyId)],
 );

@@ -5,7 +5,7 @@ import { index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-
 export const propertyCompanies = pgTable('property_companies', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
 
 /** A residential community (小区). Everything in the product carries its community. */
@@ -18,7 +18,7 @@ export const communities = pgTable(
       .references(() => propertyCompanies.id),
     name: text('name').notNull(),
     address: text('address').notNull().default(''),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('communities_company_idx').on(t.companyId)],
 );
@@ -51,7 +51,9 @@ export const units = pgTable(
       .references(() => communities.id),
     room: text('room').notNull(),
     label: text('label').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 })
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [
     unique('units_building_room_uq').on(t.buildingId, t.room),

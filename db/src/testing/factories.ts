@@ -81,10 +81,12 @@ export function createFactories(db: DbOrTx) {
     return row!;
   }
 
-  async function createUser(values: Omit<typeof users.$inferInsert, 'passwordHash' | 'phone'> & {
-    phone?: string;
-    password?: string;
-  }) {
+  async function createUser(
+    values: Omit<typeof users.$inferInsert, 'passwordHash' | 'phone'> & {
+      phone?: string;
+      password?: string;
+    },
+  ) {
     const { password = TEST_PASSWORD, phone = uniquePhone(), ...rest } = values;
     const [row] = await db
       .insert(users)
@@ -107,14 +109,12 @@ export function createFactories(db: DbOrTx) {
     return { ...user, unit, community };
   }
 
-  async function createMerchant(
-    options: {
-      communityIds: string[];
-      companyId: string;
-      name?: string;
-      category?: Category;
-    },
-  ) {
+  async function createMerchant(options: {
+    communityIds: string[];
+    companyId: string;
+    name?: string;
+    category?: Category;
+  }) {
     const [merchant] = await db
       .insert(merchants)
       .values({
@@ -127,17 +127,31 @@ export function createFactories(db: DbOrTx) {
     if (options.communityIds.length) {
       await db
         .insert(merchantCommunities)
-        .values(options.communityIds.map((communityId) => ({ merchantId: merchant!.id, communityId })));
+        .values(
+          options.communityIds.map((communityId) => ({ merchantId: merchant!.id, communityId })),
+        );
     }
     return merchant!;
   }
 
-  async function createMerchantStaff(merchantId: string, merchantRole: 'owner' | 'staff' = 'owner') {
-    return createUser({ role: 'merchant_staff', displayName: '商户员工', merchantId, merchantRole });
+  async function createMerchantStaff(
+    merchantId: string,
+    merchantRole: 'owner' | 'staff' = 'owner',
+  ) {
+    return createUser({
+      role: 'merchant_staff',
+      displayName: '商户员工',
+      merchantId,
+      merchantRole,
+    });
   }
 
   async function createPropertyUser(companyId: string, role: 'property_auditor' | 'property_ops') {
-    return createUser({ role, displayName: role === 'property_ops' ? '物业运营' : '物业审计', companyId });
+    return createUser({
+      role,
+      displayName: role === 'property_ops' ? '物业运营' : '物业审计',
+      companyId,
+    });
   }
 
   async function createService(

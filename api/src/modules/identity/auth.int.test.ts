@@ -1,0 +1,208 @@
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContextInner } from '../../context';
+import { createCaller } from '../../router';
+import { callerFor, createTestDeps, type TestDeps } from '../../testing';
+
+let deps: TestDeps;
+beforeAll(async () => {
+  deps = await createTestDeps();
+});
+afterAll(() => deps.teardown());
+
+/** A caller with a cookie jar that records what the procedure set. */
+async function anonymous(ip = '10.0.0.1') {
+  const jar = { token: null as string | null, cleared: false };
+  const caller = createCaller(
+    await createContextInner({
+      deps,
+      ip,
+      cookies: {
+        set: (token) => (jar.token = token),
+        clear: () => (jar.cleared = true),
+      },
+    }),
+  );
+  return { caller, jar };
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  return error as TRPCError;
+}
+
+describe('auth.login', () => {
+  it('signs a resident in, sets the session cookie and resolves auth.me', async () => {
+    const resident = await deps.factories.createResident();
+    const { caller, jar } = await anonymous();
+    const result = await caller.auth.login({ phone: resident.phone, password: resident.password });
+    expect(result.user).toMatchObject({
+      id: resident.id,
+      role: 'resident',
+      communityId: resident.community.id,
+    });
+    expect(result.token).toBeUndefined();
+    expect(jar.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const me = await createCaller(await createContextInner({ deps, token: jar.token })).auth.me();
+    expect(me).toMatchObject({
+      id: resident.id,
+      role: 'resident',
+      displayName: resident.displayName,
+    });
+  });
+
+  it('returns the token in the body only to clients that ask for it', async () => {
+    const resident = await deps.factories.createResident();
+    const { caller } = await anonymous();
+    const result = await caller.auth.login({
+      phone: resident.phone,
+      password: resident.password,
+      tokenInBody: true,
+    });
+    expect(result.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses a wrong password and an unknown phone with the same message', async () => {
+    const resident = await deps.factories.createResident();
+    const { caller, jar } = await anonymous('10.0.0.2');
+    const wrong = await errorOf(
+      caller.auth.login({ phone: resident.phone, password: 'nope-nope' }),
+    );
+    const unknown = await errorOf(
+      caller.auth.login({ phone: '19912345678', password: 'whatever1' }),
+    );
+    for (const error of [wrong, unknown]) {
+      expect(error.code).toBe('UNAUTHORIZED');
+      expect(error.message).toBe('Phone number or password is incorrect');
+    }
+    expect(jar.token).toBeNull();
+  });
+
+  it('refuses a malformed phone as BAD_REQUEST', async () => {
+    const { caller } = await anonymous();
+    for (const phone of ['12345', '2380000000a', '', '1380000000012']) {
+      const error = await errorOf(caller.auth.login({ phone, password: 'x' }));
+      expect(error.code).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('answers the 11th rapid failed login for one phone with TOO_MANY_REQUESTS', async () => {
+    const resident = await deps.factories.createResident();
+    const codes: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      // A new IP each time: the per-phone limit must hold however the attacker spreads out.
+      const { caller } = await anonymous(`10.1.0.${i + 1}`);
+      codes.push(
+        (await errorOf(caller.auth.login({ phone: resident.phone, password: 'bad' }))).code,
+      );
+    }
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill('UNAUTHORIZED'));
+    expect(codes[10]).toBe('TOO_MANY_REQUESTS');
+    // Even the right password waits until the window has passed.
+    const { caller } = await anonymous('10.1.1.1');
+    const blocked = await errorOf(
+      caller.auth.login({ phone: resident.phone, password: resident.password }),
+    );
+    expect(blocked.code).toBe('TOO_MANY_REQUESTS');
+  });
+
+  it('limits failures per IP across phones', async () => {
+    const ip = '10.2.0.1';
+    const limit = deps.loginLimiter.limits.failuresPerIp;
+    for (let i = 0; i < limit; i++)
+      await deps.loginLimiter.recordFailure(`1370000${String(i).padStart(4, '0')}`, ip);
+    const resident = await deps.factories.createResident();
+    const { caller } = await anonymous(ip);
+    const error = await errorOf(
+      caller.auth.login({ phone: resident.phone, password: resident.password }),
+    );
+    expect(error.code).toBe('TOO_MANY_REQUESTS');
+  });
+
+  it('refuses a disabled user', async () => {
+    const { users } = await import('@cgp/db');
+    const { eq } = await import('drizzle-orm');
+    const resident = await deps.factories.createResident();
+    await deps.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, resident.id));
+    const { caller } = await anonymous('10.3.0.1');
+    const error = await errorOf(
+      caller.auth.login({ phone: resident.phone, password: resident.password }),
+    );
+    expect(error.code).toBe('UNAUTHORIZED');
+  });
+});
+
+describe('sessions', () => {
+  it('logout revokes the token server-side and clears the cookie', async () => {
+    const resident = await deps.factories.createResident();
+    const { caller, jar } = await anonymous('10.4.0.1');
+    await caller.auth.login({ phone: resident.phone, password: resident.password });
+    const token = jar.token!;
+    const signedIn = createCaller(
+      await createContextInner({
+        deps,
+        token,
+        cookies: { set: () => {}, clear: () => (jar.cleared = true) },
+      }),
+    );
+    await expect(signedIn.auth.logout()).resolves.toEqual({ ok: true });
+    expect(jar.cleared).toBe(true);
+
+    const after = createCaller(await createContextInner({ deps, token }));
+    expect((await errorOf(after.auth.me())).code).toBe('UNAUTHORIZED');
+  });
+
+  it('ignores unknown, garbage and expired tokens', async () => {
+    const resident = await deps.factories.createResident();
+    const { sessions } = await import('@cgp/db');
+    const { eq } = await import('drizzle-orm');
+    const { hashToken, createSession } = await import('./session.service');
+    const { token } = await createSession(deps.db, {
+      userId: resident.id,
+      ttlHours: 1,
+      userAgent: '',
+      ip: '',
+    });
+    await deps.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.tokenHash, hashToken(token)));
+    for (const t of [token, 'x'.repeat(43), "'; DROP TABLE users; --", '']) {
+      const caller = createCaller(await createContextInner({ deps, token: t }));
+      expect((await errorOf(caller.auth.me())).code).toBe('UNAUTHORIZED');
+    }
+  });
+
+  it('stores only a hash of the token', async () => {
+    const resident = await deps.factories.createResident();
+    const { caller, jar } = await anonymous('10.5.0.1');
+    await caller.auth.login({ phone: resident.phone, password: resident.password });
+    const { sessions } = await import('@cgp/db');
+    const rows = await deps.db.select().from(sessions);
+    expect(rows.some((r) => r.tokenHash === jar.token)).toBe(false);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.tokenHash))).toBe(true);
+  });
+
+  it('answers auth.me for every role with what the apps need', async () => {
+    const { merchant, owner, community } = await deps.factories.createMarketplace();
+    const auditor = await deps.factories.createPropertyUser(
+      community.companyId,
+      'property_auditor',
+    );
+    expect(await (await callerFor(deps, owner.id)).auth.me()).toMatchObject({
+      role: 'merchant_staff',
+      merchantId: merchant.id,
+      merchantRole: 'owner',
+    });
+    expect(await (await callerFor(deps, auditor.id)).auth.me()).toMatchObject({
+      role: 'property_auditor',
+      companyId: community.companyId,
+    });
+    expect((await errorOf((await callerFor(deps)).auth.me())).code).toBe('UNAUTHORIZED');
+  });
+});
