@@ -13,6 +13,9 @@ const url = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
+/** A positive whole number with a default (durations, counts). */
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -30,11 +33,15 @@ const envSchema = z.object({
   TZ_BUSINESS: z.string().min(1).default('Asia/Shanghai'),
   DEMO: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SESSION_TTL_HOURS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(24 * 30),
+  SESSION_TTL_HOURS: positiveInt(24 * 30),
+  // Order timers (SPEC §3); configurable so tests can use seconds.
+  PAYMENT_TIMEOUT_SECONDS: positiveInt(15 * 60),
+  ACCEPT_SLA_SECONDS: positiveInt(15 * 60),
+  AUTO_CONFIRM_SECONDS: positiveInt(48 * 3600),
+  /** How often the sweeper looks in PostgreSQL for timers that are overdue. */
+  TIMER_SWEEP_SECONDS: positiveInt(30),
+  /** How often the outbox relay looks for work to hand to the queues. */
+  OUTBOX_POLL_MS: positiveInt(500),
 });
 
 /**

@@ -14,6 +14,8 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+    // An expected outcome, not a bug: skip formatting a stack trace nobody reads.
+    Object.defineProperty(this, 'stack', { value: `${this.name}: ${message}`, writable: true });
   }
 }
 

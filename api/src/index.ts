@@ -10,3 +10,6 @@ export { appRouter, createCaller, type AppRouter } from './router';
 export { seedDemo } from './seed/demo';
 export { runProcess } from './process';
 export { startApiServer, type ApiServer } from './server';
+export { QUEUES, TIMER_JOBS, type QueueName } from './modules/outbox/queues';
+export { fireOrderTimer, sweepOverdueTimers } from './modules/orders/order-timers.service';
+export { timersFrom } from './modules/orders/timers';

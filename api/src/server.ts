@@ -20,7 +20,8 @@ export async function startApiServer(
 ): Promise<ApiServer> {
   const app = createApp(deps, { webDist: WEB_DIST, merchantDist: MERCHANT_DIST, ...options });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, () => resolve(s));
+    // A deep accept backlog: bursts of connections (a flash sale of slots) queue instead of resetting.
+    const s = app.listen({ port, backlog: 4096 }, () => resolve(s));
     s.once('error', reject);
   });
   // Keep-alive sockets would hold close() open; end idle ones so shutdown is prompt.

@@ -1,23 +1,72 @@
-import type { AppDeps } from '@cgp/api';
+import { QUEUES, type AppDeps } from '@cgp/api';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { startOutboxRelay } from './outbox-relay';
 import { startWorkerHost } from './worker-host';
 import { workerDefinitions } from './workers';
+import { scheduleOrderTimerSweep } from './workers/order-timers.worker';
 
-/** Starts every worker of the platform against the deps' Redis and database. */
-export async function startJobs(deps: AppDeps) {
+export interface Jobs {
+  queueFor: (name: string) => Queue;
+  close: () => Promise<void>;
+}
+
+/**
+ * Starts the job side of the platform: the outbox relay, every worker, and the schedules.
+ * Works against the deps' PostgreSQL (the truth) and Redis (the carrier).
+ */
+export async function startJobs(deps: AppDeps): Promise<Jobs> {
+  const prefix = `${deps.env.REDIS_PREFIX}:bull`;
   // Workers block on Redis; BullMQ requires such connections to retry commands forever.
-  const connection = new Redis(deps.env.REDIS_URL, { maxRetriesPerRequest: null });
-  connection.on('error', () => undefined);
+  const workerConnection = new Redis(deps.env.REDIS_URL, { maxRetriesPerRequest: null });
+  // Producers must fail fast instead, so an outage leaves rows in the outbox rather than hanging.
+  const producerConnection = new Redis(deps.env.REDIS_URL, { maxRetriesPerRequest: 1 });
+  for (const c of [workerConnection, producerConnection]) c.on('error', () => undefined);
+
+  const queues = new Map<string, Queue>();
+  const queueFor = (name: string) => {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: producerConnection, prefix });
+      queue.on('error', () => undefined);
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+
+  const ensureSchedules = async () => {
+    await scheduleOrderTimerSweep(queueFor(QUEUES.orderTimers), deps.env.TIMER_SWEEP_SECONDS);
+  };
+  await ensureSchedules();
+  // The connection is up now, so any later 'ready' is a reconnect — and a Redis that restarted
+  // empty lost every schedule: put them back.
+  producerConnection.on('ready', () => {
+    ensureSchedules().catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'could not restore job schedules'),
+    );
+  });
+
   const host = await startWorkerHost({
-    connection,
-    prefix: `${deps.env.REDIS_PREFIX}:bull`,
+    connection: workerConnection,
+    prefix,
     logger: deps.logger,
     definitions: workerDefinitions(deps),
   });
+  const relay = startOutboxRelay({
+    db: deps.db,
+    queueFor,
+    pollMs: deps.env.OUTBOX_POLL_MS,
+    logger: deps.logger,
+  });
+
   return {
+    queueFor,
     close: async () => {
+      await relay.stop();
       await host.close();
-      connection.disconnect();
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      workerConnection.disconnect();
+      producerConnection.disconnect();
     },
   };
 }

@@ -32,6 +32,8 @@ export function uniquePhone(prefix = '15'): string {
   return `${prefix}${String(randomInt(0, 10 ** 9)).padStart(9, '0')}`;
 }
 
+let roomCounter = 0;
+
 type Category = (typeof services.$inferInsert)['category'];
 
 /** Row factories for tests: each takes overrides and fills the rest with valid data. */
@@ -68,7 +70,7 @@ export function createFactories(db: DbOrTx) {
 
   async function createUnit(community: Awaited<ReturnType<typeof createCommunity>>, room?: string) {
     const building = community.buildings[0]!;
-    const roomNo = room ?? String(randomInt(100, 10_000));
+    const roomNo = room ?? String(1000 + ++roomCounter);
     const [row] = await db
       .insert(units)
       .values({

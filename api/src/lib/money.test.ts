@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyBps } from './money';
+
+describe('applyBps', () => {
+  it('rounds half up', () => {
+    expect(applyBps(1, 5000)).toBe(1); // 0.5 → 1
+    expect(applyBps(1, 4999)).toBe(0);
+    expect(applyBps(333, 3000)).toBe(100); // 99.9 → 100
+    expect(applyBps(5, 3000)).toBe(2); // 1.5 → 2
+    expect(applyBps(10_000, 2000)).toBe(2000);
+  });
+
+  it('stays within [0, amount] and is monotone in both arguments', () => {
+    fc.assert(
+      fc.property(fc.nat(10 ** 12), fc.integer({ min: 0, max: 10_000 }), (amount, bps) => {
+        const share = applyBps(amount, bps);
+        expect(Number.isInteger(share)).toBe(true);
+        expect(share).toBeGreaterThanOrEqual(0);
+        expect(share).toBeLessThanOrEqual(amount);
+        expect(applyBps(amount + 1, bps)).toBeGreaterThanOrEqual(share);
+        if (bps < 10_000) expect(applyBps(amount, bps + 1)).toBeGreaterThanOrEqual(share);
+      }),
+    );
+  });
+
+  it('refuses fractional, negative and unsafe amounts and out-of-range bps', () => {
+    for (const [amount, bps] of [
+      [1.5, 100],
+      [-1, 100],
+      [2 ** 53, 100],
+      [100, -1],
+      [100, 10_001],
+      [100, 0.5],
+    ]) {
+      expect(() => applyBps(amount!, bps!)).toThrow(RangeError);
+    }
+  });
+});

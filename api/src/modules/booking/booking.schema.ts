@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const careRecipientSchema = z.object({
+  name: z.string().trim().min(1, 'Name is required').max(50),
+  age: z.number().int().min(0).max(130),
+  needs: z.string().trim().max(500).default(''),
+});
+
+export const createBookingInput = z.object({
+  slotId: z.string().uuid(),
+  quantity: z.number().int().min(1).max(1000),
+  notes: z.string().trim().max(500).optional(),
+  /** Meal delivery: what the kitchen must leave out. */
+  allergies: z.string().trim().max(200).optional(),
+  /** Temporary care: who is cared for. Required for that category. */
+  careRecipient: careRecipientSchema.optional(),
+  /** Chosen by the client per booking attempt; a retry with the same key returns the same order. */
+  idempotencyKey: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _ only'),
+});
+export type CreateBookingInput = z.infer<typeof createBookingInput>;

@@ -1,0 +1,54 @@
+import { orderEvents, type Db } from '@cgp/db';
+import { asc, eq } from 'drizzle-orm';
+import type { OrderAction } from './order-states';
+import { selectOrders, orderView } from './order-view';
+import { orders } from '@cgp/db';
+import {
+  transitionOrder,
+  type OrderActor,
+  type OrderTimers,
+  type TransitionResult,
+} from './transition';
+import type { Tx } from '@cgp/db';
+
+/**
+ * Runs one action in its own transaction; `also` adds rows that belong to the same change (a
+ * dispute record, say). Returns the order as the actor now sees it and the refund it set off.
+ */
+export async function act(
+  db: Db,
+  input: {
+    orderId: string;
+    action: OrderAction;
+    actor: OrderActor;
+    timers: OrderTimers;
+    reason?: string;
+    refundFen?: number;
+  },
+  also?: (tx: Tx, result: TransitionResult) => Promise<void>,
+) {
+  const result = await db.transaction(async (tx) => {
+    const moved = await transitionOrder(tx, input);
+    await also?.(tx, moved);
+    return moved;
+  });
+  const [row] = await selectOrders(db).where(eq(orders.id, input.orderId));
+  return { order: orderView(row!), refundFen: result.refundFen };
+}
+
+/** The status timeline of an order, oldest first. */
+export async function orderTimeline(db: Db, orderId: string) {
+  const rows = await db
+    .select()
+    .from(orderEvents)
+    .where(eq(orderEvents.orderId, orderId))
+    .orderBy(asc(orderEvents.id));
+  return rows.map((e) => ({
+    id: e.id,
+    actorKind: e.actorKind,
+    from: e.fromStatus,
+    to: e.toStatus,
+    reason: e.reason,
+    at: e.at.toISOString(),
+  }));
+}

@@ -1,0 +1,74 @@
+/**
+ * The order state machine of SPEC §3 as data: for every action, the states it may start from,
+ * the state it leads to, and who may take it. `transitionOrder` is the only code that applies it.
+ */
+export const ORDER_STATUSES = [
+  'pending_payment',
+  'paid',
+  'expired',
+  'accepted',
+  'rejected',
+  'cancelled',
+  'in_service',
+  'completed',
+  'confirmed',
+  'disputed',
+  'refunded',
+  'settled',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export type ActorKind = 'resident' | 'merchant' | 'property_ops' | 'system';
+
+/** How much goes back to the resident when the action happens. */
+export type RefundRule = 'none' | 'full' | 'policy' | 'resolution';
+
+export interface ActionRule {
+  from: readonly OrderStatus[];
+  to: OrderStatus;
+  by: ActorKind;
+  releasesCapacity: boolean;
+  refund: RefundRule;
+}
+
+const rule = (
+  from: readonly OrderStatus[],
+  to: OrderStatus,
+  by: ActorKind,
+  extra: Partial<Pick<ActionRule, 'releasesCapacity' | 'refund'>> = {},
+): ActionRule => ({ from, to, by, releasesCapacity: false, refund: 'none', ...extra });
+
+export const ORDER_ACTIONS = {
+  /** The verified payment webhook (payments issue) — the only way into `paid`. */
+  pay: rule(['pending_payment'], 'paid', 'system'),
+  expire: rule(['pending_payment'], 'expired', 'system', { releasesCapacity: true }),
+  accept: rule(['paid'], 'accepted', 'merchant'),
+  reject: rule(['paid'], 'rejected', 'merchant', { releasesCapacity: true, refund: 'full' }),
+  slaReject: rule(['paid'], 'rejected', 'system', { releasesCapacity: true, refund: 'full' }),
+  cancel: rule(['paid', 'accepted'], 'cancelled', 'resident', {
+    releasesCapacity: true,
+    refund: 'policy',
+  }),
+  merchantCancel: rule(['accepted'], 'cancelled', 'merchant', {
+    releasesCapacity: true,
+    refund: 'full',
+  }),
+  start: rule(['accepted'], 'in_service', 'merchant'),
+  complete: rule(['in_service'], 'completed', 'merchant'),
+  confirm: rule(['completed'], 'confirmed', 'resident'),
+  autoConfirm: rule(['completed'], 'confirmed', 'system'),
+  dispute: rule(['completed'], 'disputed', 'resident'),
+  resolveConfirm: rule(['disputed'], 'confirmed', 'property_ops'),
+  resolveRefund: rule(['disputed'], 'refunded', 'property_ops', { refund: 'resolution' }),
+} as const satisfies Record<string, ActionRule>;
+
+export type OrderAction = keyof typeof ORDER_ACTIONS;
+export const ORDER_ACTION_NAMES = Object.keys(ORDER_ACTIONS) as OrderAction[];
+
+/** States after which nothing more happens to the order's money or capacity. */
+export const CLOSED_STATUSES: readonly OrderStatus[] = [
+  'expired',
+  'rejected',
+  'cancelled',
+  'refunded',
+];

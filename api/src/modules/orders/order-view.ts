@@ -1,0 +1,76 @@
+import { merchants, orderReviews, orders, services, slots, users, type DbOrTx } from '@cgp/db';
+import { eq, type SQL } from 'drizzle-orm';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The columns every order view reads, joined with what the apps show beside an order. */
+export function selectOrders(db: DbOrTx) {
+  return db
+    .select({
+      order: orders,
+      titleZh: services.titleZh,
+      titleEn: services.titleEn,
+      pricingUnit: services.pricingUnit,
+      freeCancelMinutes: services.freeCancelMinutes,
+      lateCancelFeeBps: services.lateCancelFeeBps,
+      merchantName: merchants.name,
+      residentName: users.displayName,
+      startsAt: slots.startsAt,
+      endsAt: slots.endsAt,
+      rating: orderReviews.rating,
+      comment: orderReviews.comment,
+      reviewedAt: orderReviews.createdAt,
+    })
+    .from(orders)
+    .innerJoin(services, eq(services.id, orders.serviceId))
+    .innerJoin(merchants, eq(merchants.id, orders.merchantId))
+    .innerJoin(slots, eq(slots.id, orders.slotId))
+    .innerJoin(users, eq(users.id, orders.residentId))
+    .leftJoin(orderReviews, eq(orderReviews.orderId, orders.id))
+    .$dynamic();
+}
+
+export type OrderViewRow = Awaited<ReturnType<ReturnType<typeof selectOrders>['where']>>[number];
+
+/** An order as the API returns it: plain JSON, ISO timestamps, integer fen. */
+export function orderView(row: OrderViewRow) {
+  const o = row.order;
+  return {
+    id: o.id,
+    status: o.status,
+    serviceId: o.serviceId,
+    slotId: o.slotId,
+    merchantId: o.merchantId,
+    category: o.category,
+    quantity: o.quantity,
+    unitPriceFen: o.unitPriceFen,
+    totalFen: o.totalFen,
+    refundFen: o.refundFen,
+    address: o.addressSnapshot,
+    notes: o.notes,
+    allergies: o.allergies,
+    careRecipient: o.careRecipient,
+    service: { titleZh: row.titleZh, titleEn: row.titleEn, pricingUnit: row.pricingUnit },
+    merchant: { id: o.merchantId, name: row.merchantName },
+    residentName: row.residentName,
+    slot: { startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() },
+    review: row.rating
+      ? { rating: row.rating, comment: row.comment ?? '', createdAt: iso(row.reviewedAt) }
+      : null,
+    paymentDueAt: iso(o.paymentDueAt),
+    acceptDueAt: iso(o.acceptDueAt),
+    autoConfirmAt: iso(o.autoConfirmAt),
+    slaBreachedAt: iso(o.slaBreachedAt),
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+    paidAt: iso(o.paidAt),
+    acceptedAt: iso(o.acceptedAt),
+    startedAt: iso(o.startedAt),
+    completedAt: iso(o.completedAt),
+    confirmedAt: iso(o.confirmedAt),
+    closedAt: iso(o.closedAt),
+  };
+}
+
+export type OrderView = ReturnType<typeof orderView>;
+export type OrderFilter = SQL | undefined;

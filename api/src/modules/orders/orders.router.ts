@@ -1,0 +1,46 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { residentProcedure } from '../../trpc';
+import {
+  cancelOrderInput,
+  disputeOrderInput,
+  listOrdersInput,
+  orderIdInput,
+  reviewOrderInput,
+} from './orders.schema';
+import {
+  cancelResidentOrder,
+  confirmResidentOrder,
+  disputeResidentOrder,
+  getResidentOrder,
+  listResidentOrders,
+  reviewResidentOrder,
+} from './orders.service';
+import { timersFrom } from './timers';
+
+/** The resident's own orders (`order.*`). */
+export const ordersRouter = {
+  list: residentProcedure
+    .input(listOrdersInput)
+    .query(({ ctx, input }) => listResidentOrders(ctx.db, ctx.actor, input)),
+  get: residentProcedure
+    .input(orderIdInput)
+    .query(({ ctx, input }) => getResidentOrder(ctx.db, ctx.actor, input.id)),
+  cancel: residentProcedure
+    .input(cancelOrderInput)
+    .mutation(({ ctx, input }) =>
+      cancelResidentOrder(ctx.db, ctx.actor, input, timersFrom(ctx.env)),
+    ),
+  confirm: residentProcedure
+    .input(orderIdInput)
+    .mutation(({ ctx, input }) =>
+      confirmResidentOrder(ctx.db, ctx.actor, input.id, timersFrom(ctx.env)),
+    ),
+  dispute: residentProcedure
+    .input(disputeOrderInput)
+    .mutation(({ ctx, input }) =>
+      disputeResidentOrder(ctx.db, ctx.actor, input, timersFrom(ctx.env)),
+    ),
+  review: residentProcedure
+    .input(reviewOrderInput)
+    .mutation(({ ctx, input }) => reviewResidentOrder(ctx.db, ctx.actor, input)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { cursorInput, limitInput } from '../../lib/cursor';
+import { isoDateTime } from '../../lib/time';
+import { ORDER_STATUSES } from './order-states';
+
+export const orderStatusSchema = z.enum(ORDER_STATUSES);
+export const orderIdInput = z.object({ id: z.string().uuid() });
+
+export const listOrdersInput = z
+  .object({
+    status: z.array(orderStatusSchema).max(ORDER_STATUSES.length).optional(),
+    cursor: cursorInput,
+    limit: limitInput(100, 20),
+  })
+  .default({ limit: 20 });
+
+export const reasonSchema = z.string().trim().min(1, 'Please give a reason').max(500);
+
+export const cancelOrderInput = z.object({ id: z.string().uuid(), reason: reasonSchema });
+export const disputeOrderInput = z.object({ id: z.string().uuid(), reason: reasonSchema });
+export const reviewOrderInput = z.object({
+  id: z.string().uuid(),
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(1000).optional(),
+});
+
+export const merchantListOrdersInput = z
+  .object({
+    status: z.array(orderStatusSchema).max(ORDER_STATUSES.length).optional(),
+    /** Slot start range, to see a day's work. */
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
+    cursor: cursorInput,
+    limit: limitInput(100, 50),
+  })
+  .default({ limit: 50 });
+
+export const merchantRejectInput = z.object({ id: z.string().uuid(), reason: reasonSchema });
+export const merchantCancelInput = z.object({ id: z.string().uuid(), reason: reasonSchema });

@@ -1,0 +1,177 @@
+import { orderDisputes, orderReviews, orders, type Db } from '@cgp/db';
+import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import type { z } from 'zod';
+import { Conflict, NotFound } from '../../errors';
+import { decodeCursor, page } from '../../lib/cursor';
+import type { ResidentActor } from '../identity/actor';
+import { cancellationTerms } from './cancellation';
+import { act, orderTimeline } from './order-actions';
+import { ORDER_ACTIONS } from './order-states';
+import { orderView, selectOrders } from './order-view';
+import type {
+  cancelOrderInput,
+  disputeOrderInput,
+  listOrdersInput,
+  reviewOrderInput,
+} from './orders.schema';
+import type { OrderTimers } from './transition';
+
+const asResident = (actor: ResidentActor) => ({ kind: 'resident' as const, userId: actor.id });
+
+export async function listResidentOrders(
+  db: Db,
+  actor: ResidentActor,
+  input: z.infer<typeof listOrdersInput>,
+) {
+  const cursor = decodeCursor(input.cursor);
+  const rows = await selectOrders(db)
+    .where(
+      and(
+        eq(orders.residentId, actor.id),
+        input.status?.length ? inArray(orders.status, input.status) : undefined,
+        cursor
+          ? or(
+              lt(orders.createdAt, new Date(cursor.key)),
+              and(eq(orders.createdAt, new Date(cursor.key)), lt(orders.id, cursor.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(input.limit + 1);
+  return page(
+    rows,
+    input.limit,
+    (r) => ({ key: r.order.createdAt.toISOString(), id: r.order.id }),
+    orderView,
+  );
+}
+
+/** One of the resident's orders with its timeline and, while it can be cancelled, the refund. */
+export async function getResidentOrder(db: Db, actor: ResidentActor, id: string) {
+  const [row] = await selectOrders(db).where(
+    and(eq(orders.id, id), eq(orders.residentId, actor.id)),
+  );
+  if (!row) throw new NotFound('Order');
+  const cancellable = (ORDER_ACTIONS.cancel.from as readonly string[]).includes(row.order.status);
+  const terms = cancellable
+    ? cancellationTerms({
+        totalFen: row.order.totalFen,
+        startsAt: row.startsAt,
+        now: new Date(),
+        policy: row,
+      })
+    : null;
+  return {
+    ...orderView(row),
+    events: await orderTimeline(db, id),
+    cancelPreview: terms
+      ? {
+          refundFen: Math.min(terms.refundFen, row.order.totalFen - row.order.refundFen),
+          feeFen: terms.feeFen,
+          free: terms.free,
+          freeUntil: terms.freeUntil.toISOString(),
+        }
+      : null,
+    canConfirm: row.order.status === 'completed',
+    canDispute:
+      row.order.status === 'completed' &&
+      !!row.order.autoConfirmAt &&
+      row.order.autoConfirmAt > new Date(),
+    canReview: ['confirmed', 'settled'].includes(row.order.status) && !row.rating,
+  };
+}
+
+export function cancelResidentOrder(
+  db: Db,
+  actor: ResidentActor,
+  input: z.infer<typeof cancelOrderInput>,
+  timers: OrderTimers,
+) {
+  return act(db, {
+    orderId: input.id,
+    action: 'cancel',
+    actor: asResident(actor),
+    timers,
+    reason: input.reason,
+  });
+}
+
+export function confirmResidentOrder(
+  db: Db,
+  actor: ResidentActor,
+  id: string,
+  timers: OrderTimers,
+) {
+  return act(db, {
+    orderId: id,
+    action: 'confirm',
+    actor: asResident(actor),
+    timers,
+    reason: 'confirmed by resident',
+  });
+}
+
+export function disputeResidentOrder(
+  db: Db,
+  actor: ResidentActor,
+  input: z.infer<typeof disputeOrderInput>,
+  timers: OrderTimers,
+) {
+  return act(
+    db,
+    {
+      orderId: input.id,
+      action: 'dispute',
+      actor: asResident(actor),
+      timers,
+      reason: input.reason,
+    },
+    async (tx, { order }) => {
+      await tx
+        .insert(orderDisputes)
+        .values({ orderId: order.id, reason: input.reason })
+        .onConflictDoUpdate({
+          target: orderDisputes.orderId,
+          set: { reason: input.reason, openedAt: new Date(), resolvedAt: null, resolution: null },
+        });
+    },
+  );
+}
+
+/** Rating 1–5 with an optional comment, once per order, after the resident has confirmed it. */
+export async function reviewResidentOrder(
+  db: Db,
+  actor: ResidentActor,
+  input: z.infer<typeof reviewOrderInput>,
+) {
+  return db.transaction(async (tx) => {
+    const [order] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, input.id), eq(orders.residentId, actor.id)))
+      .for('update');
+    if (!order) throw new NotFound('Order');
+    if (!['confirmed', 'settled'].includes(order.status)) {
+      throw new Conflict('not_reviewable', 'You can rate an order after confirming it is done');
+    }
+    const [review] = await tx
+      .insert(orderReviews)
+      .values({
+        orderId: order.id,
+        merchantId: order.merchantId,
+        residentId: actor.id,
+        rating: input.rating,
+        comment: input.comment ?? '',
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!review) throw new Conflict('already_reviewed', 'This order has already been rated');
+    return {
+      orderId: review.orderId,
+      rating: review.rating,
+      comment: review.comment,
+      createdAt: review.createdAt.toISOString(),
+    };
+  });
+}

@@ -1,0 +1,227 @@
+import { communities, orderEvents, orders, services, slots, type Tx } from '@cgp/db';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { Conflict, Forbidden, NotFound } from '../../errors';
+import { enqueue } from '../outbox/outbox';
+import { QUEUES, TIMER_JOBS } from '../outbox/queues';
+import { cancellationTerms } from './cancellation';
+import { ORDER_ACTIONS, type ActorKind, type OrderAction, type OrderStatus } from './order-states';
+
+/** Who moves an order. Residents and merchants only move their own orders. */
+export type OrderActor =
+  | { kind: 'resident'; userId: string }
+  | { kind: 'merchant'; userId: string; merchantId: string }
+  | { kind: 'property_ops'; userId: string; companyId: string }
+  | { kind: 'system' };
+
+export interface OrderTimers {
+  paymentTimeoutSeconds: number;
+  acceptSlaSeconds: number;
+  autoConfirmSeconds: number;
+}
+
+export interface TransitionInput {
+  orderId: string;
+  action: OrderAction;
+  actor: OrderActor;
+  reason?: string;
+  timers: OrderTimers;
+  /** For `resolveRefund`: how much of the remaining money goes back (default: all of it). */
+  refundFen?: number;
+  now?: Date;
+}
+
+export type OrderRow = typeof orders.$inferSelect;
+
+/** Rows the actor may see at all; anything else is NOT_FOUND, never a hint that it exists. */
+function ownedBy(actor: OrderActor): SQL | undefined {
+  switch (actor.kind) {
+    case 'resident':
+      return eq(orders.residentId, actor.userId);
+    case 'merchant':
+      return eq(orders.merchantId, actor.merchantId);
+    case 'property_ops':
+      return sql`${orders.communityId} IN (SELECT ${communities.id} FROM ${communities} WHERE ${communities.companyId} = ${actor.companyId})`;
+    case 'system':
+      return undefined;
+  }
+}
+
+/** Extra conditions some actions carry beyond the from-state (deadlines). */
+function timeGuard(action: OrderAction): SQL | undefined {
+  switch (action) {
+    case 'expire':
+      return sql`${orders.paymentDueAt} <= now()`;
+    case 'slaReject':
+      return sql`${orders.acceptDueAt} <= now()`;
+    case 'autoConfirm':
+      return sql`${orders.autoConfirmAt} <= now()`;
+    case 'dispute':
+      return sql`${orders.autoConfirmAt} > now()`;
+    default:
+      return undefined;
+  }
+}
+
+const seconds = (n: number) => sql`now() + make_interval(secs => ${n})`;
+
+function columnsFor(action: OrderAction, to: OrderStatus, timers: OrderTimers) {
+  const set: Partial<Record<keyof OrderRow, SQL>> = { updatedAt: sql`now()` };
+  if (action === 'pay') {
+    set.paidAt = sql`now()`;
+    set.acceptDueAt = seconds(timers.acceptSlaSeconds);
+  }
+  if (action === 'accept') set.acceptedAt = sql`now()`;
+  if (action === 'start') set.startedAt = sql`now()`;
+  if (action === 'complete') {
+    set.completedAt = sql`now()`;
+    set.autoConfirmAt = seconds(timers.autoConfirmSeconds);
+  }
+  if (to === 'confirmed') set.confirmedAt = sql`now()`;
+  if (action === 'slaReject') set.slaBreachedAt = sql`now()`;
+  if (action === 'merchantCancel') set.merchantCancelledAt = sql`now()`;
+  if (['expired', 'rejected', 'cancelled', 'refunded'].includes(to)) set.closedAt = sql`now()`;
+  return set;
+}
+
+/** Turns a blocked action into the error the caller should see. */
+function refusal(action: OrderAction, status: OrderStatus): Conflict {
+  const rule = ORDER_ACTIONS[action];
+  if (rule.from.includes(status)) {
+    // The state allowed it, so a deadline did not.
+    return new Conflict(
+      'deadline',
+      `The time for "${action}" on this order has passed or not come yet`,
+    );
+  }
+  return new Conflict(
+    'invalid_transition',
+    `An order that is ${status} cannot be moved by "${action}"`,
+    {
+      status,
+      action,
+    },
+  );
+}
+
+export interface TransitionResult {
+  order: OrderRow;
+  from: OrderStatus;
+  refundFen: number;
+}
+
+/**
+ * The one function that moves an order (SPEC §3), inside the caller's transaction: checks who may
+ * act, performs a guarded `UPDATE … WHERE status IN (…)`, writes the `order_events` row, releases
+ * capacity, and records the refund and the next timer in the outbox.
+ */
+export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<TransitionResult> {
+  const rule = ORDER_ACTIONS[input.action];
+  if (rule.by !== input.actor.kind) {
+    throw new Forbidden(
+      `Only ${describeKind(rule.by)} may ${input.action} an order`,
+      'wrong_actor',
+    );
+  }
+  // Lock the row first so the refund is computed from the state the update will change.
+  const [current] = await tx
+    .select({
+      order: orders,
+      startsAt: slots.startsAt,
+      freeCancelMinutes: services.freeCancelMinutes,
+      lateCancelFeeBps: services.lateCancelFeeBps,
+    })
+    .from(orders)
+    .innerJoin(slots, eq(slots.id, orders.slotId))
+    .innerJoin(services, eq(services.id, orders.serviceId))
+    .where(and(eq(orders.id, input.orderId), ownedBy(input.actor)))
+    .for('update', { of: orders });
+  if (!current) throw new NotFound('Order');
+  const from = current.order.status;
+
+  const remaining = current.order.totalFen - current.order.refundFen;
+  let refundFen = 0;
+  if (rule.refund === 'full') refundFen = remaining;
+  if (rule.refund === 'policy') {
+    refundFen = Math.min(
+      remaining,
+      cancellationTerms({
+        totalFen: current.order.totalFen,
+        startsAt: current.startsAt,
+        now: input.now ?? new Date(),
+        policy: current,
+      }).refundFen,
+    );
+  }
+  if (rule.refund === 'resolution') refundFen = input.refundFen ?? remaining;
+  if (refundFen < 0 || refundFen > remaining || !Number.isInteger(refundFen)) {
+    throw new Conflict(
+      'refund_exceeds_payment',
+      `A refund of ${refundFen} fen exceeds the ${remaining} fen left`,
+    );
+  }
+
+  const set = columnsFor(input.action, rule.to, input.timers);
+  if (refundFen > 0) set.refundFen = sql`${orders.refundFen} + ${refundFen}`;
+  const [order] = await tx
+    .update(orders)
+    .set({ ...set, status: rule.to })
+    .where(
+      and(
+        eq(orders.id, input.orderId),
+        inArray(orders.status, [...rule.from]),
+        ownedBy(input.actor),
+        timeGuard(input.action),
+      ),
+    )
+    .returning();
+  if (!order) throw refusal(input.action, from);
+
+  await tx.insert(orderEvents).values({
+    orderId: order.id,
+    actorKind: input.actor.kind,
+    actorId: input.actor.kind === 'system' ? null : input.actor.userId,
+    fromStatus: from,
+    toStatus: rule.to,
+    reason: (input.reason ?? '').slice(0, 500),
+  });
+
+  if (rule.releasesCapacity) {
+    await tx
+      .update(slots)
+      .set({ booked: sql`${slots.booked} - ${order.seats}` })
+      .where(eq(slots.id, order.slotId));
+  }
+  if (refundFen > 0) {
+    await enqueue(tx, {
+      queue: QUEUES.payments,
+      name: 'refund',
+      payload: { orderId: order.id, amountFen: refundFen, action: input.action },
+    });
+  }
+  if (input.action === 'pay' && order.acceptDueAt) {
+    await enqueue(tx, {
+      queue: QUEUES.orderTimers,
+      name: TIMER_JOBS.acceptanceSla,
+      payload: { orderId: order.id },
+      runAt: order.acceptDueAt,
+    });
+  }
+  if (input.action === 'complete' && order.autoConfirmAt) {
+    await enqueue(tx, {
+      queue: QUEUES.orderTimers,
+      name: TIMER_JOBS.autoConfirm,
+      payload: { orderId: order.id },
+      runAt: order.autoConfirmAt,
+    });
+  }
+  return { order, from, refundFen };
+}
+
+function describeKind(kind: ActorKind): string {
+  return {
+    resident: 'the resident',
+    merchant: 'the merchant',
+    property_ops: 'property operations',
+    system: 'the system',
+  }[kind];
+}

@@ -1,0 +1,178 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { services, slots } from './catalog';
+import { users } from './identity';
+import { merchants, serviceCategory } from './merchants';
+import { communities, units } from './tenancy';
+
+/** SPEC §3. `settled` is reached when a statement takes the order. */
+export const orderStatus = pgEnum('order_status', [
+  'pending_payment',
+  'paid',
+  'expired',
+  'accepted',
+  'rejected',
+  'cancelled',
+  'in_service',
+  'completed',
+  'confirmed',
+  'disputed',
+  'refunded',
+  'settled',
+]);
+
+export const orderActorKind = pgEnum('order_actor_kind', [
+  'resident',
+  'merchant',
+  'property_ops',
+  'system',
+]);
+
+export interface CareRecipient {
+  name: string;
+  age: number;
+  needs: string;
+}
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    residentId: uuid('resident_id')
+      .notNull()
+      .references(() => users.id),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    /** Where to serve, as it read when the order was placed (小区 楼栋 房号). */
+    addressSnapshot: text('address_snapshot').notNull(),
+    merchantId: uuid('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    slotId: uuid('slot_id')
+      .notNull()
+      .references(() => slots.id),
+    category: serviceCategory('category').notNull(),
+    quantity: integer('quantity').notNull(),
+    /** Capacity units the order holds on its slot (meals for meal delivery, else one visit). */
+    seats: integer('seats').notNull(),
+    unitPriceFen: bigint('unit_price_fen', { mode: 'number' }).notNull(),
+    totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
+    /** What has been or is being given back to the resident. */
+    refundFen: bigint('refund_fen', { mode: 'number' }).notNull().default(0),
+    notes: text('notes').notNull().default(''),
+    allergies: text('allergies').notNull().default(''),
+    careRecipient: jsonb('care_recipient').$type<CareRecipient>(),
+    status: orderStatus('status').notNull().default('pending_payment'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    // Deadlines the timers enforce; stored so a sweeper can find overdue ones without Redis.
+    paymentDueAt: ts('payment_due_at').notNull(),
+    acceptDueAt: ts('accept_due_at'),
+    autoConfirmAt: ts('auto_confirm_at'),
+    slaBreachedAt: ts('sla_breached_at'),
+    /** The merchant cancelled after accepting; counts against the merchant's score. */
+    merchantCancelledAt: ts('merchant_cancelled_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    paidAt: ts('paid_at'),
+    acceptedAt: ts('accepted_at'),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+    confirmedAt: ts('confirmed_at'),
+    closedAt: ts('closed_at'),
+  },
+  (t) => [
+    unique('orders_resident_idempotency_uq').on(t.residentId, t.idempotencyKey),
+    check('orders_quantity_ck', sql`${t.quantity} >= 1 AND ${t.seats} >= 1`),
+    check(
+      'orders_money_ck',
+      sql`${t.unitPriceFen} > 0 AND ${t.totalFen} = ${t.unitPriceFen} * ${t.quantity} AND ${t.refundFen} BETWEEN 0 AND ${t.totalFen}`,
+    ),
+    index('orders_resident_created_idx').on(t.residentId, t.createdAt),
+    index('orders_merchant_status_idx').on(t.merchantId, t.status),
+    index('orders_slot_idx').on(t.slotId),
+    index('orders_payment_due_idx')
+      .on(t.paymentDueAt)
+      .where(sql`${t.status} = 'pending_payment'`),
+    index('orders_accept_due_idx')
+      .on(t.acceptDueAt)
+      .where(sql`${t.status} = 'paid'`),
+    index('orders_auto_confirm_idx')
+      .on(t.autoConfirmAt)
+      .where(sql`${t.status} = 'completed'`),
+  ],
+);
+
+/** One row per state change: who moved the order from what to what, why, and when. */
+export const orderEvents = pgTable(
+  'order_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    actorKind: orderActorKind('actor_kind').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    fromStatus: orderStatus('from_status'),
+    toStatus: orderStatus('to_status').notNull(),
+    reason: text('reason').notNull().default(''),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('order_events_order_idx').on(t.orderId, t.id)],
+);
+
+export const orderReviews = pgTable(
+  'order_reviews',
+  {
+    orderId: uuid('order_id')
+      .primaryKey()
+      .references(() => orders.id),
+    merchantId: uuid('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    residentId: uuid('resident_id')
+      .notNull()
+      .references(() => users.id),
+    rating: smallint('rating').notNull(),
+    comment: text('comment').notNull().default(''),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('order_reviews_rating_ck', sql`${t.rating} BETWEEN 1 AND 5`),
+    index('order_reviews_merchant_idx').on(t.merchantId, t.createdAt),
+  ],
+);
+
+export const orderDisputes = pgTable('order_disputes', {
+  orderId: uuid('order_id')
+    .primaryKey()
+    .references(() => orders.id),
+  reason: text('reason').notNull(),
+  openedAt: ts('opened_at').notNull().defaultNow(),
+  resolvedAt: ts('resolved_at'),
+  resolvedBy: uuid('resolved_by').references(() => users.id),
+  resolution: text('resolution'),
+  refundFen: bigint('refund_fen', { mode: 'number' }),
+});
