@@ -4,3 +4,6 @@ export * from './identity';
 export * from './catalog';
 export * from './orders';
 export * from './outbox';
+export * from './payments';
+export * from './ledger';
+export * from './settlement';

@@ -1,4 +1,4 @@
-import { index, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { communities, propertyCompanies } from './tenancy';
 
 export const serviceCategory = pgEnum('service_category', [
@@ -21,6 +21,10 @@ export const merchants = pgTable(
     category: serviceCategory('category').notNull(),
     status: merchantStatus('status').notNull().default('pending'),
     contactPhone: text('contact_phone').notNull().default(''),
+    /** The merchant's Stripe Connect (Express) account, once created. */
+    stripeAccountId: text('stripe_account_id').unique(),
+    payoutsEnabled: boolean('payouts_enabled').notNull().default(false),
+    detailsSubmitted: boolean('details_submitted').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('merchants_company_idx').on(t.companyId)],

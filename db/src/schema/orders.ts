@@ -82,6 +82,12 @@ export const orders = pgTable(
     totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
     /** What has been or is being given back to the resident. */
     refundFen: bigint('refund_fen', { mode: 'number' }).notNull().default(0),
+    /** The platform's commission, frozen from the rule in force when the order was paid. */
+    platformBps: integer('platform_bps'),
+    commissionRuleId: uuid('commission_rule_id'),
+    /** The split of what the order finally earns (total − refunds), set when it is earned. */
+    merchantShareFen: bigint('merchant_share_fen', { mode: 'number' }),
+    platformShareFen: bigint('platform_share_fen', { mode: 'number' }),
     notes: text('notes').notNull().default(''),
     allergies: text('allergies').notNull().default(''),
     careRecipient: jsonb('care_recipient').$type<CareRecipient>(),
@@ -102,6 +108,9 @@ export const orders = pgTable(
     completedAt: ts('completed_at'),
     confirmedAt: ts('confirmed_at'),
     closedAt: ts('closed_at'),
+    /** When the shares were earned (confirmation, or a cancellation that kept a fee). */
+    earnedAt: ts('earned_at'),
+    settledAt: ts('settled_at'),
   },
   (t) => [
     unique('orders_resident_idempotency_uq').on(t.residentId, t.idempotencyKey),
@@ -119,6 +128,9 @@ export const orders = pgTable(
     index('orders_accept_due_idx')
       .on(t.acceptDueAt)
       .where(sql`${t.status} = 'paid'`),
+    index('orders_settlement_idx')
+      .on(t.merchantId)
+      .where(sql`${t.earnedAt} IS NOT NULL AND ${t.settledAt} IS NULL`),
     index('orders_auto_confirm_idx')
       .on(t.autoConfirmAt)
       .where(sql`${t.status} = 'completed'`),

@@ -1,4 +1,4 @@
-import { outbox, slots } from '@cgp/db';
+import { outbox, refunds, slots } from '@cgp/db';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,12 +61,10 @@ describe('resident orders', () => {
     expect(result.refundFen).toBe(8000);
     expect(result.order).toMatchObject({ status: 'cancelled', refundFen: 8000 });
     expect(await booked(slot.id)).toBe(0);
-    const refunds = (await deps.db.select().from(outbox)).filter((r) => r.queue === 'payments');
-    expect(refunds.map((r) => r.payload)).toContainEqual({
-      orderId: order.id,
-      amountFen: 8000,
-      action: 'cancel',
-    });
+    const [refund] = await deps.db.select().from(refunds).where(eq(refunds.orderId, order.id));
+    expect(refund).toMatchObject({ amountFen: 8000, cause: 'cancel', status: 'pending' });
+    const jobs = (await deps.db.select().from(outbox)).filter((r) => r.queue === 'payments');
+    expect(jobs.map((r) => r.payload)).toContainEqual({ refundId: refund!.id, orderId: order.id, amountFen: 8000 });
   });
 
   it('confirms, rates once, and disputes only within the window', async () => {

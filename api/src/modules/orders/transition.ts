@@ -2,6 +2,7 @@ import { communities, orderEvents, orders, services, slots, type Tx } from '@cgp
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { Conflict, Forbidden, NotFound } from '../../errors';
 import { enqueue } from '../outbox/outbox';
+import { recordEarning, recordPayment, recordRefund } from '../ledger/order-money';
 import { QUEUES, TIMER_JOBS } from '../outbox/queues';
 import { cancellationTerms } from './cancellation';
 import { ORDER_ACTIONS, type ActorKind, type OrderAction, type OrderStatus } from './order-states';
@@ -191,12 +192,13 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
       .set({ booked: sql`${slots.booked} - ${order.seats}` })
       .where(eq(slots.id, order.slotId));
   }
-  if (refundFen > 0) {
-    await enqueue(tx, {
-      queue: QUEUES.payments,
-      name: 'refund',
-      payload: { orderId: order.id, amountFen: refundFen, action: input.action },
-    });
+  let latest = order;
+  if (input.action === 'pay') latest = await recordPayment(tx, order);
+  if (refundFen > 0) await recordRefund(tx, latest, refundFen, input.action);
+  // What is left of a paid order's money is earned when it is confirmed, or when it closes
+  // keeping something (a late-cancellation fee, a partial refund after a dispute).
+  if (rule.to === 'confirmed' || ((rule.to === 'cancelled' || rule.to === 'refunded') && order.paidAt)) {
+    await recordEarning(tx, latest);
   }
   if (input.action === 'pay' && order.acceptDueAt) {
     await enqueue(tx, {

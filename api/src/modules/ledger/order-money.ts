@@ -1,0 +1,117 @@
+import { merchants, orders, refunds, type Tx } from '@cgp/db';
+import { eq, sql } from 'drizzle-orm';
+import { enqueue } from '../outbox/outbox';
+import { QUEUES } from '../outbox/queues';
+import { ACCOUNTS } from './accounts';
+import { commissionFor } from './commission';
+import { postEntry } from './post';
+import { split } from './split';
+
+type Order = typeof orders.$inferSelect;
+
+/**
+ * A payment arrived for an order: freeze the commission in force now on the order, and post
+ * Dr cash / Cr escrow for the total.
+ */
+export async function recordPayment(tx: Tx, order: Order): Promise<Order> {
+  const [merchant] = await tx
+    .select({ companyId: merchants.companyId })
+    .from(merchants)
+    .where(eq(merchants.id, order.merchantId));
+  const rule = await commissionFor(tx, {
+    companyId: merchant!.companyId,
+    merchantId: order.merchantId,
+    category: order.category,
+    at: new Date(),
+  });
+  const [frozen] = await tx
+    .update(orders)
+    .set({ platformBps: rule.platformBps, commissionRuleId: rule.ruleId })
+    .where(eq(orders.id, order.id))
+    .returning();
+  await postEntry(tx, {
+    kind: 'payment',
+    idempotencyKey: `payment:${order.id}`,
+    orderId: order.id,
+    memo: 'payment received',
+    lines: [
+      { account: ACCOUNTS.cash, amountFen: order.totalFen },
+      { account: ACCOUNTS.escrow, amountFen: -order.totalFen },
+    ],
+  });
+  return frozen!;
+}
+
+/**
+ * Money goes back to the resident: a refund row (the Refunds API call follows from the outbox,
+ * keyed by the row) and its posting. Before the order earned anything the refund comes out of
+ * escrow; afterwards the shares are recomputed from the new net and the differences are taken
+ * back from the merchant's payable and the platform's revenue, so no fen drifts.
+ * `order` must already carry the increased `refundFen`.
+ */
+export async function recordRefund(tx: Tx, order: Order, amountFen: number, cause: string) {
+  const [refund] = await tx
+    .insert(refunds)
+    .values({ orderId: order.id, amountFen, cause })
+    .returning();
+  const base = { kind: 'refund' as const, idempotencyKey: `refund:${refund!.id}`, orderId: order.id, refundId: refund!.id };
+  if (!order.earnedAt) {
+    await postEntry(tx, {
+      ...base,
+      memo: `refund before earning (${cause})`,
+      lines: [
+        { account: ACCOUNTS.escrow, amountFen },
+        { account: ACCOUNTS.cash, amountFen: -amountFen },
+      ],
+    });
+  } else {
+    const now = split(order.totalFen - order.refundFen, order.platformBps!);
+    const merchantDelta = order.merchantShareFen! - now.merchantFen;
+    const platformDelta = order.platformShareFen! - now.platformFen;
+    await postEntry(tx, {
+      ...base,
+      memo: `refund after earning (${cause})`,
+      lines: [
+        { account: ACCOUNTS.payable(order.merchantId), amountFen: merchantDelta, merchantId: order.merchantId },
+        { account: ACCOUNTS.revenue, amountFen: platformDelta },
+        { account: ACCOUNTS.cash, amountFen: -amountFen },
+      ],
+    });
+    await tx
+      .update(orders)
+      .set({ merchantShareFen: now.merchantFen, platformShareFen: now.platformFen })
+      .where(eq(orders.id, order.id));
+  }
+  await enqueue(tx, {
+    queue: QUEUES.payments,
+    name: 'refund',
+    payload: { refundId: refund!.id, orderId: order.id, amountFen },
+  });
+  return refund!;
+}
+
+/**
+ * The order has earned what is left of its money (confirmation, or a close that kept a fee):
+ * split it once, post Dr escrow / Cr payable / Cr revenue, and make it eligible for settlement.
+ */
+export async function recordEarning(tx: Tx, order: Order): Promise<void> {
+  if (order.earnedAt || order.paidAt === null || order.platformBps === null) return;
+  const net = order.totalFen - order.refundFen;
+  if (net <= 0) return;
+  const shares = split(net, order.platformBps);
+  await postEntry(tx, {
+    kind: 'earning',
+    idempotencyKey: `earning:${order.id}`,
+    orderId: order.id,
+    memo: 'shares earned',
+    lines: [
+      { account: ACCOUNTS.escrow, amountFen: net },
+      { account: ACCOUNTS.payable(order.merchantId), amountFen: -shares.merchantFen, merchantId: order.merchantId },
+      { account: ACCOUNTS.revenue, amountFen: -shares.platformFen },
+    ],
+  });
+  await tx
+    .update(orders)
+    .set({ merchantShareFen: shares.merchantFen, platformShareFen: shares.platformFen, earnedAt: sql`now()` })
+    .where(eq(orders.id, order.id));
+}

@@ -1,0 +1,60 @@
+import { journalEntries, ledgerPostings, type Tx } from '@cgp/db';
+
+export interface PostingLine {
+  account: string;
+  /** Signed fen: debit positive, credit negative. */
+  amountFen: number;
+  merchantId?: string;
+}
+
+export interface EntryInput {
+  kind: 'payment' | 'earning' | 'refund' | 'payout';
+  /** The business event this entry records; posting it a second time changes nothing. */
+  idempotencyKey: string;
+  orderId?: string;
+  refundId?: string;
+  statementId?: string;
+  memo?: string;
+  lines: PostingLine[];
+}
+
+/**
+ * The only way money enters the ledger: one balanced journal entry, inside the caller's
+ * transaction. Returns false when the entry was already posted. The database also refuses an
+ * unbalanced entry at commit, and any UPDATE or DELETE of the ledger.
+ */
+export async function postEntry(tx: Tx, entry: EntryInput): Promise<boolean> {
+  const lines = entry.lines.filter((l) => l.amountFen !== 0);
+  const sum = lines.reduce((s, l) => s + l.amountFen, 0);
+  if (lines.some((l) => !Number.isSafeInteger(l.amountFen))) {
+    throw new Error(`Ledger amounts must be integer fen (${entry.idempotencyKey})`);
+  }
+  if (sum !== 0) throw new Error(`Journal entry ${entry.idempotencyKey} does not balance: ${sum}`);
+  if (lines.length === 0) return false; // nothing moved (a zero refund, a zero payout)
+
+  const [row] = await tx
+    .insert(journalEntries)
+    .values({
+      kind: entry.kind,
+      idempotencyKey: entry.idempotencyKey,
+      orderId: entry.orderId,
+      refundId: entry.refundId,
+      statementId: entry.statementId,
+      memo: entry.memo ?? '',
+    })
+    .onConflictDoNothing({ target: journalEntries.idempotencyKey })
+    .returning({ id: journalEntries.id });
+  if (!row) return false;
+  await tx.insert(ledgerPostings).values(
+    lines.map((l) => ({
+      entryId: row.id,
+      account: l.account,
+      amountFen: l.amountFen,
+      orderId: entry.orderId,
+      merchantId: l.merchantId,
+      refundId: entry.refundId,
+      statementId: entry.statementId,
+    })),
+  );
+  return true;
+}

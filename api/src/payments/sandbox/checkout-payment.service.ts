@@ -1,0 +1,154 @@
+import type Stripe from 'stripe';
+import { recordBalanceTransaction } from './balance';
+import { markExpired } from './checkout.service';
+import { invalidRequest } from './errors';
+import { AUTOMATIC, emitEvent } from './events';
+import { newId, nowSeconds } from './ids';
+import {
+  buildCharge,
+  buildPaymentIntent,
+  declinedPayment,
+  type PaymentMethodType,
+} from './payment.objects';
+import { getObject, idOf, insertObject, updateObject, type Queryable, type Stored } from './store';
+
+export type PaymentAttempt =
+  | {
+      outcome: 'succeeded' | 'failed';
+      session: Stripe.Checkout.Session;
+      paymentIntent: Stripe.PaymentIntent;
+    }
+  | { outcome: 'expired'; session: Stripe.Checkout.Session; paymentIntent: null };
+
+/** The session's PaymentIntent: the one an earlier declined attempt created, or a new one. */
+async function attemptIntent(
+  tx: Queryable,
+  session: Stored<'checkout.session'>,
+): Promise<{ intent: Stripe.PaymentIntent; isNew: boolean }> {
+  if (typeof session.data.payment_intent === 'string') {
+    const { data } = await getObject(tx, 'payment_intent', session.data.payment_intent, {
+      lock: true,
+    });
+    return { intent: data, isNew: false };
+  }
+  const pid = session.internal.payment_intent_data;
+  const intent = buildPaymentIntent({
+    amount: session.data.amount_total ?? 0,
+    currency: session.data.currency ?? 'cny',
+    description: pid.description,
+    metadata: pid.metadata,
+    transferGroup: pid.transfer_group,
+    paymentMethodTypes: session.data.payment_method_types,
+  });
+  return { intent, isNew: true };
+}
+
+async function saveIntent(
+  tx: Queryable,
+  intent: Stripe.PaymentIntent,
+  isNew: boolean,
+): Promise<void> {
+  if (isNew) await insertObject(tx, 'payment_intent', intent.id, intent);
+  else await updateObject(tx, 'payment_intent', intent.id, intent);
+}
+
+/**
+ * What the hosted page's Pay or Fail does, in one transaction. Paying twice is harmless: the second
+ * time finds the session complete and changes nothing. A session past its expiry is expired instead.
+ */
+export async function attemptCheckoutPayment(
+  tx: Queryable,
+  id: string,
+  outcome: 'succeeded' | 'failed',
+  method: PaymentMethodType | undefined,
+): Promise<PaymentAttempt> {
+  const session = await getObject(tx, 'checkout.session', id, { lock: true });
+  const { status } = session.data;
+  if (status === 'complete') {
+    if (outcome === 'failed') throw invalidRequest('This Checkout Session is already paid.');
+    const { data: intent } = await getObject(
+      tx,
+      'payment_intent',
+      idOf(session.data.payment_intent),
+    );
+    return { outcome: 'succeeded', session: session.data, paymentIntent: intent };
+  }
+  if (status === 'open' && session.data.expires_at <= nowSeconds()) {
+    return {
+      outcome: 'expired',
+      session: await markExpired(tx, session, AUTOMATIC),
+      paymentIntent: null,
+    };
+  }
+  if (status !== 'open') return { outcome: 'expired', session: session.data, paymentIntent: null };
+
+  const chosen = method ?? (session.data.payment_method_types[0] as PaymentMethodType);
+  if (!session.data.payment_method_types.includes(chosen)) {
+    throw invalidRequest(`This Checkout Session does not accept ${chosen}.`, {
+      param: 'payment_method',
+    });
+  }
+  const { intent, isNew } = await attemptIntent(tx, session);
+  const paymentMethod = newId('pm');
+
+  if (outcome === 'failed') {
+    const failed: Stripe.PaymentIntent = {
+      ...intent,
+      status: 'requires_payment_method',
+      last_payment_error: { ...declinedPayment(), payment_method_type: chosen },
+    };
+    await saveIntent(tx, failed, isNew);
+    const open: Stripe.Checkout.Session = { ...session.data, payment_intent: failed.id };
+    await updateObject(tx, 'checkout.session', id, open);
+    await emitEvent(tx, 'payment_intent.payment_failed', failed, AUTOMATIC);
+    return { outcome, session: open, paymentIntent: failed };
+  }
+
+  const chargeId = newId('ch');
+  const balanceTransaction = await recordBalanceTransaction(tx, {
+    type: 'charge',
+    source: chargeId,
+    amount: intent.amount,
+    currency: intent.currency,
+  });
+  const charge = buildCharge({
+    id: chargeId,
+    intent,
+    method: chosen,
+    paymentMethod,
+    balanceTransaction,
+  });
+  await insertObject(tx, 'charge', charge.id, charge);
+  const paid: Stripe.PaymentIntent = {
+    ...intent,
+    status: 'succeeded',
+    amount_received: intent.amount,
+    latest_charge: charge.id,
+    payment_method: paymentMethod,
+    payment_method_types: [chosen],
+    last_payment_error: null,
+  };
+  await saveIntent(tx, paid, isNew);
+  const complete: Stripe.Checkout.Session = {
+    ...session.data,
+    status: 'complete',
+    payment_status: 'paid',
+    payment_intent: paid.id,
+    customer_details: {
+      address: null,
+      business_name: null,
+      email: session.data.customer_email,
+      individual_name: null,
+      name: null,
+      phone: null,
+      tax_exempt: 'none',
+      tax_ids: [],
+    },
+    url: null,
+  };
+  await updateObject(tx, 'checkout.session', id, complete);
+  await emitEvent(tx, 'charge.succeeded', charge, AUTOMATIC);
+  await emitEvent(tx, 'payment_intent.succeeded', paid, AUTOMATIC);
+  await emitEvent(tx, 'checkout.session.completed', complete, AUTOMATIC);
+  return { outcome, session: complete, paymentIntent: paid };
+}

@@ -1,0 +1,116 @@
+import type Stripe from 'stripe';
+import { recordBalanceTransaction } from './balance';
+import { invalidRequest } from './errors';
+import { emitEvent, type RequestInfo } from './events';
+import { newId, nowSeconds } from './ids';
+import { formatYuan } from './money';
+import { getObject, insertObject, updateObject, type Queryable } from './store';
+
+export interface CreateRefundInput {
+  payment_intent?: string | undefined;
+  charge?: string | undefined;
+  amount?: number | undefined;
+  metadata?: Stripe.Metadata | undefined;
+  reason?: Stripe.RefundCreateParams.Reason | undefined;
+}
+
+async function chargeToRefund(tx: Queryable, input: CreateRefundInput): Promise<string> {
+  if (input.charge) return input.charge;
+  if (!input.payment_intent) {
+    throw invalidRequest('One of `charge` or `payment_intent` is required.', {
+      code: 'parameter_missing',
+      param: 'payment_intent',
+    });
+  }
+  const { data: intent } = await getObject(tx, 'payment_intent', input.payment_intent, {
+    param: 'payment_intent',
+  });
+  if (intent.status !== 'succeeded' || typeof intent.latest_charge !== 'string') {
+    throw invalidRequest(
+      `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
+      { code: 'charge_not_refundable', param: 'payment_intent' },
+    );
+  }
+  return intent.latest_charge;
+}
+
+/**
+ * Refunds part or all of what is left on a charge. The charge row is locked for the whole
+ * transaction, so concurrent refunds queue up and together never exceed the amount charged.
+ */
+export async function createRefund(
+  tx: Queryable,
+  input: CreateRefundInput,
+  request: RequestInfo,
+): Promise<Stripe.Refund> {
+  const chargeId = await chargeToRefund(tx, input);
+  const { data: charge } = await getObject(tx, 'charge', chargeId, { lock: true, param: 'charge' });
+  if (input.payment_intent && charge.payment_intent !== input.payment_intent) {
+    throw invalidRequest(
+      `Charge ${charge.id} does not belong to PaymentIntent ${input.payment_intent}.`,
+      {
+        param: 'charge',
+      },
+    );
+  }
+  const remaining = charge.amount - charge.amount_refunded;
+  if (remaining <= 0) {
+    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, {
+      code: 'charge_already_refunded',
+    });
+  }
+  const amount = input.amount ?? remaining;
+  if (amount < 1) {
+    throw invalidRequest('Refund amount must be at least 1.', {
+      code: 'parameter_invalid_integer',
+      param: 'amount',
+    });
+  }
+  if (amount > remaining) {
+    throw invalidRequest(
+      `Refund amount (${formatYuan(amount)}) is greater than unrefunded amount on charge (${formatYuan(remaining)})`,
+      { code: 'amount_too_large', param: 'amount' },
+    );
+  }
+
+  const id = newId('re');
+  const balanceTransaction = await recordBalanceTransaction(tx, {
+    type: 'refund',
+    source: id,
+    amount: -amount,
+    currency: charge.currency,
+  });
+  const refund: Stripe.Refund = {
+    id,
+    object: 'refund',
+    amount,
+    balance_transaction: balanceTransaction,
+    charge: charge.id,
+    created: nowSeconds(),
+    currency: charge.currency,
+    customer: null,
+    customer_account: null,
+    metadata: input.metadata ?? {},
+    payment_intent: typeof charge.payment_intent === 'string' ? charge.payment_intent : null,
+    payment_method: null,
+    reason: input.reason ?? null,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: 'succeeded',
+    transfer_reversal: null,
+  };
+  await insertObject(tx, 'refund', id, refund);
+
+  const refunded: Stripe.Charge = {
+    ...charge,
+    amount_refunded: charge.amount_refunded + amount,
+    refunded: charge.amount_refunded + amount === charge.amount,
+  };
+  await updateObject(tx, 'charge', charge.id, refunded);
+  await emitEvent(tx, 'refund.created', refund, request);
+  await emitEvent(tx, 'charge.refunded', refunded, request, {
+    amount_refunded: charge.amount_refunded,
+    refunded: charge.refunded,
+  });
+  return refund;
+}

@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from './identity';
+import { merchants, serviceCategory } from './merchants';
+import { orders } from './orders';
+import { refunds } from './payments';
+import { propertyCompanies } from './tenancy';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+/**
+ * The platform's share in basis points, per merchant or per category, from a moment on. The most
+ * specific rule in force when an order is paid is frozen on the order.
+ */
+export const commissionRules = pgTable(
+  'commission_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => propertyCompanies.id),
+    merchantId: uuid('merchant_id').references(() => merchants.id),
+    category: serviceCategory('category'),
+    platformBps: integer('platform_bps').notNull(),
+    effectiveFrom: ts('effective_from').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    note: text('note').notNull().default(''),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('commission_rules_bps_ck', sql`${t.platformBps} BETWEEN 0 AND 10000`),
+    index('commission_rules_lookup_idx').on(t.companyId, t.effectiveFrom),
+  ],
+);
+
+export const journalKind = pgEnum('journal_kind', ['payment', 'earning', 'refund', 'payout']);
+
+/**
+ * Double-entry, append-only (triggers refuse UPDATE and DELETE). Each entry's postings sum to
+ * zero, checked at commit; amounts are signed fen, debit positive.
+ */
+export const journalEntries = pgTable(
+  'journal_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: journalKind('kind').notNull(),
+    /** Makes posting the same business event twice impossible (payment:<order>, payout:<statement>…). */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    orderId: uuid('order_id').references(() => orders.id),
+    refundId: uuid('refund_id').references(() => refunds.id),
+    statementId: uuid('statement_id'),
+    memo: text('memo').notNull().default(''),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('journal_entries_order_idx').on(t.orderId)],
+);
+
+export const ledgerPostings = pgTable(
+  'ledger_postings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => journalEntries.id),
+    /** cash:stripe, escrow:order, payable:merchant:<id>, revenue:platform */
+    account: text('account').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    orderId: uuid('order_id').references(() => orders.id),
+    merchantId: uuid('merchant_id').references(() => merchants.id),
+    refundId: uuid('refund_id').references(() => refunds.id),
+    statementId: uuid('statement_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('ledger_postings_nonzero_ck', sql`${t.amountFen} <> 0`),
+    index('ledger_postings_account_idx').on(t.account),
+    index('ledger_postings_order_idx').on(t.orderId),
+    index('ledger_postings_entry_idx').on(t.entryId),
+  ],
+);

@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { orders } from './orders';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const paymentStatus = pgEnum('payment_status', ['open', 'succeeded', 'failed', 'expired']);
+
+/** A Stripe Checkout Session opened for an order, and what became of it. */
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    checkoutSessionId: text('checkout_session_id').notNull().unique(),
+    paymentIntentId: text('payment_intent_id').unique(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull().default('cny'),
+    status: paymentStatus('status').notNull().default('open'),
+    url: text('url').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    succeededAt: ts('succeeded_at'),
+  },
+  (t) => [
+    check('payments_amount_ck', sql`${t.amountFen} > 0`),
+    index('payments_order_idx').on(t.orderId),
+  ],
+);
+
+export const refundStatus = pgEnum('refund_status', ['pending', 'succeeded', 'failed']);
+
+/**
+ * Money going back to a resident. The row is written in the transaction that decides the refund;
+ * the Refunds API call follows with idempotency key `refund_<id>`, so it happens exactly once.
+ */
+export const refunds = pgTable(
+  'refunds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    /** The order action that caused it (cancel, reject, slaReject, resolveRefund, …). */
+    cause: text('cause').notNull(),
+    status: refundStatus('status').notNull().default('pending'),
+    stripeRefundId: text('stripe_refund_id').unique(),
+    failureReason: text('failure_reason'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('refunds_amount_ck', sql`${t.amountFen} > 0`),
+    index('refunds_order_idx').on(t.orderId),
+  ],
+);
+
+/** Every verified Stripe event, stored by its id: a replay or duplicate finds its row and stops. */
+export const stripeEvents = pgTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  payload: jsonb('payload').notNull(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});

@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium; tests never download a browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots', import.meta.url));
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium fonts-noto-cjk`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface Phone {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions and console errors of the page, other than failed requests. */
+  errors: string[];
+}
+
+/**
+ * A 375×667 phone (iPhone SE-sized) opening the app. Its clock is set to New York on purpose:
+ * the app must still show times and days in Asia/Shanghai.
+ */
+export async function openPhone(browser: Browser, baseURL: string): Promise<Phone> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'America/New_York',
+  });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    // A refused login or a dropped connection logs its request; the page shows those itself.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  return { context, page, errors };
+}
+
+/**
+ * Saves tests/e2e/screenshots/<name>.png and returns its path: the whole page by default, or just
+ * what the phone shows (`fullPage: false`), which is where fixed bars are really drawn.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  { fullPage = true } = {},
+): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  return path;
+}
+
+/** How far the page is wider than the viewport (0 means no horizontal scroll). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  // A string, because this file is type-checked without the DOM library.
+  return page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { bookingProblems, bookingRequest, emptyDraft, newIdempotencyKey } from './booking';
+
+const cleaning = { category: 'housekeeping' as const, minQuantity: 2, maxQuantity: 6 };
+const care = { category: 'temporary_care' as const, minQuantity: 2, maxQuantity: 8 };
+
+describe('bookingProblems', () => {
+  it('asks for a time first', () => {
+    expect(bookingProblems(emptyDraft(2), cleaning)).toEqual(['booking.pickSlot']);
+  });
+
+  it('is satisfied by a slot and a quantity in range', () => {
+    expect(bookingProblems({ ...emptyDraft(2), slotId: 's' }, cleaning)).toEqual([]);
+  });
+
+  it('keeps the quantity within the service limits', () => {
+    expect(bookingProblems({ ...emptyDraft(7), slotId: 's' }, cleaning)).toEqual([
+      'booking.quantityInvalid',
+    ]);
+  });
+
+  it('needs the name and age of the person cared for', () => {
+    const draft = { ...emptyDraft(2), slotId: 's' };
+    expect(bookingProblems(draft, care)).toEqual(['booking.careRequired']);
+    draft.careRecipient = { name: '王奶奶', age: 82, needs: '' };
+    expect(bookingProblems(draft, care)).toEqual([]);
+  });
+});
+
+describe('bookingRequest', () => {
+  const draft = {
+    ...emptyDraft(2),
+    slotId: 'slot-1',
+    notes: '  请敲门  ',
+    allergies: '花生',
+    careRecipient: { name: ' 王奶奶 ', age: 82, needs: '行动不便' },
+  };
+
+  it('sends only the fields of the service’s category', () => {
+    expect(bookingRequest(draft, 'housekeeping', 'key-12345')).toEqual({
+      slotId: 'slot-1',
+      quantity: 2,
+      notes: '请敲门',
+      allergies: undefined,
+      careRecipient: undefined,
+      idempotencyKey: 'key-12345',
+    });
+    expect(bookingRequest(draft, 'meal_delivery', 'key-12345').allergies).toBe('花生');
+    expect(bookingRequest(draft, 'temporary_care', 'key-12345').careRecipient).toEqual({
+      name: '王奶奶',
+      age: 82,
+      needs: '行动不便',
+    });
+  });
+
+  it('leaves out empty notes', () => {
+    expect(bookingRequest({ ...draft, notes: '  ' }, 'housekeeping', 'key-12345').notes).toBe(
+      undefined,
+    );
+  });
+});
+
+describe('newIdempotencyKey', () => {
+  it('makes keys the API accepts, different each time', () => {
+    const a = newIdempotencyKey();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(newIdempotencyKey()).not.toBe(a);
+  });
+});

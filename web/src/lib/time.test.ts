@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { businessDay, businessDayRange, describeDay, formatClock, nextBusinessDays } from './time';
+
+describe('business time (Asia/Shanghai) on a phone set to New York', () => {
+  it('bounds a Shanghai day by its local midnights', () => {
+    expect(businessDayRange('2025-11-28')).toEqual({
+      from: '2025-11-27T16:00:00.000Z',
+      to: '2025-11-28T16:00:00.000Z',
+    });
+  });
+
+  it('puts an instant on its Shanghai calendar day', () => {
+    expect(businessDay('2025-11-27T15:59:59Z')).toBe('2025-11-27');
+    expect(businessDay('2025-11-27T16:00:00Z')).toBe('2025-11-28');
+  });
+
+  it('counts days from Shanghai today, across a month end', () => {
+    // 01:00 on 30 Nov in Shanghai is still 29 Nov in New York.
+    expect(nextBusinessDays(3, new Date('2025-11-29T17:00:00Z'))).toEqual([
+      '2025-11-30',
+      '2025-12-01',
+      '2025-12-02',
+    ]);
+  });
+
+  it('shows clock times in Shanghai', () => {
+    expect(formatClock('2025-11-28T01:00:00Z')).toBe('09:00');
+    expect(formatClock('2025-11-28T16:30:00Z')).toBe('00:30');
+  });
+
+  it('names the day in the reader’s language', () => {
+    expect(describeDay('2025-11-28', 'zh-CN')).toEqual({ weekday: '周五', date: '11月28日' });
+    expect(describeDay('2025-11-28', 'en')).toEqual({ weekday: 'Fri', date: 'Nov 28' });
+  });
+});
