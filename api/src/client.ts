@@ -15,3 +15,11 @@ export {
   serviceCategories,
   type ServiceCategory,
 } from './modules/catalog/catalog.schema';
+export { careRecipientSchema, createBookingInput } from './modules/booking/booking.schema';
+export {
+  cancelOrderInput,
+  disputeOrderInput,
+  reviewOrderInput,
+  reasonSchema,
+} from './modules/orders/orders.schema';
+export { ORDER_STATUSES, type OrderStatus } from './modules/orders/order-states';

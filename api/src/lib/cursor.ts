@@ -7,10 +7,6 @@ export interface KeysetCursor {
   id: string;
 }
 
-export const cursorInput = z.string().max(200).optional();
-export const limitInput = (max: number, fallback: number) =>
-  z.number().int().min(1).max(max).default(fallback);
-
 export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString('base64url');
 }

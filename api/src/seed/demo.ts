@@ -233,6 +233,7 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
       },
     ]);
 
+    let serviceCount = 0;
     for (const seed of MERCHANTS) {
       const [merchant] = await tx
         .insert(merchants)
@@ -258,7 +259,13 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
       for (const { windows, ...service } of seed.services) {
         const [row] = await tx
           .insert(services)
-          .values({ ...service, merchantId: merchant!.id, category: seed.category })
+          // Distinct creation times give the catalog a stable order (it pages by creation).
+          .values({
+            ...service,
+            merchantId: merchant!.id,
+            category: seed.category,
+            createdAt: new Date(Date.now() + ++serviceCount),
+          })
           .returning();
         await tx
           .insert(serviceCommunities)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorInput, limitInput } from '../../lib/cursor';
+import { cursorInput, limitInput } from '../../lib/pagination';
 import { isoDateTime } from '../../lib/time';
 
 export const serviceCategories = ['housekeeping', 'meal_delivery', 'temporary_care'] as const;

@@ -8,6 +8,8 @@ export interface Actor {
   phone: string;
   unitId: string | null;
   communityId: string | null;
+  /** A resident's service address: 小区 楼栋 房号. */
+  address: string | null;
   merchantId: string | null;
   merchantRole: 'owner' | 'staff' | null;
   companyId: string | null;

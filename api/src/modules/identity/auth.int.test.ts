@@ -53,6 +53,7 @@ describe('auth.login', () => {
       id: resident.id,
       role: 'resident',
       displayName: resident.displayName,
+      address: `测试小区 1号楼 ${resident.unit.label}`,
     });
   });
 

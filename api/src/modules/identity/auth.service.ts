@@ -55,6 +55,7 @@ export function describeActor(actor: Actor) {
     merchantId: actor.merchantId ?? undefined,
     merchantRole: actor.merchantRole ?? undefined,
     communityId: actor.communityId ?? undefined,
+    address: actor.address ?? undefined,
     companyId: actor.companyId ?? undefined,
   };
 }

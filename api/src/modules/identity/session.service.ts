@@ -1,4 +1,4 @@
-import { sessions, units, users, type DbOrTx } from '@cgp/db';
+import { buildings, communities, sessions, units, users, type DbOrTx } from '@cgp/db';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from './actor';
@@ -37,6 +37,9 @@ export async function resolveSession(db: DbOrTx, token: string): Promise<Actor |
       phone: users.phone,
       unitId: users.unitId,
       communityId: units.communityId,
+      address: sql<
+        string | null
+      >`${communities.name} || ' ' || ${buildings.name} || ' ' || ${units.label}`,
       merchantId: users.merchantId,
       merchantRole: users.merchantRole,
       companyId: users.companyId,
@@ -44,6 +47,8 @@ export async function resolveSession(db: DbOrTx, token: string): Promise<Actor |
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(units, eq(units.id, users.unitId))
+    .leftJoin(buildings, eq(buildings.id, units.buildingId))
+    .leftJoin(communities, eq(communities.id, units.communityId))
     .where(
       and(
         eq(sessions.tokenHash, hashToken(token)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorInput, limitInput } from '../../lib/cursor';
+import { cursorInput, limitInput } from '../../lib/pagination';
 import { isoDateTime } from '../../lib/time';
 import { ORDER_STATUSES } from './order-states';
 
