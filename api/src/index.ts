@@ -13,3 +13,15 @@ export { startApiServer, type ApiServer } from './server';
 export { QUEUES, TIMER_JOBS, type QueueName } from './modules/outbox/queues';
 export { fireOrderTimer, sweepOverdueTimers } from './modules/orders/order-timers.service';
 export { timersFrom } from './modules/orders/timers';
+export { createPayments, type Payments } from './modules/payments/stripe-client';
+export { mountPaymentRoutes } from './modules/payments/webhook.routes';
+export { PAYMENT_JOBS } from './modules/payments/payment-jobs';
+export { markRefundFailed, sendRefund } from './modules/payments/send-refund';
+export { expireAbandonedCheckouts } from './modules/payments/expire-checkouts';
+export { buildStatements } from './modules/settlement/build-statements';
+export {
+  markPayoutFailed,
+  MerchantNotPayable,
+  payStatement,
+} from './modules/settlement/pay-statement';
+export { checkInvariants } from './modules/audit/invariants.service';

@@ -1,8 +1,18 @@
 import { bookingRouter } from './modules/booking/booking.router';
 import { catalogRouter } from './modules/catalog/catalog.router';
 import { authRouter } from './modules/identity/auth.router';
+import { merchantLiveOrdersRouter, merchantPortalRouter } from './modules/merchant/merchant.router';
 import { merchantOrdersRouter } from './modules/orders/merchant-orders.router';
 import { ordersRouter } from './modules/orders/orders.router';
+import { connectRouter } from './modules/payments/connect.router';
+import { paymentRouter } from './modules/payments/payment.router';
+import { auditRouter } from './modules/audit/audit.router';
+import { commissionRouter } from './modules/ledger/commission.router';
+import {
+  merchantEarningsProcedure,
+  merchantStatementsRouter,
+  settlementRouter,
+} from './modules/settlement/settlement.router';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -10,7 +20,17 @@ export const appRouter = router({
   catalog: catalogRouter,
   booking: bookingRouter,
   order: ordersRouter,
-  merchant: router({ orders: merchantOrdersRouter }),
+  payment: paymentRouter,
+  merchant: router({
+    orders: { ...merchantOrdersRouter, ...merchantLiveOrdersRouter },
+    ...merchantPortalRouter,
+    connect: connectRouter,
+    earnings: merchantEarningsProcedure,
+    statements: router(merchantStatementsRouter),
+  }),
+  settlement: router(settlementRouter),
+  audit: router(auditRouter),
+  commission: router(commissionRouter),
 });
 
 export type AppRouter = typeof appRouter;

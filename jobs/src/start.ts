@@ -5,6 +5,8 @@ import { startOutboxRelay } from './outbox-relay';
 import { startWorkerHost } from './worker-host';
 import { workerDefinitions } from './workers';
 import { scheduleOrderTimerSweep } from './workers/order-timers.worker';
+import { scheduleCheckoutExpiry } from './workers/payments.worker';
+import { scheduleDailySettlement } from './workers/settlement.worker';
 
 export interface Jobs {
   queueFor: (name: string) => Queue;
@@ -36,6 +38,14 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
 
   const ensureSchedules = async () => {
     await scheduleOrderTimerSweep(queueFor(QUEUES.orderTimers), deps.env.TIMER_SWEEP_SECONDS);
+    if (deps.payments) {
+      await scheduleCheckoutExpiry(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
+    }
+    await scheduleDailySettlement(
+      queueFor(QUEUES.settlement),
+      deps.env.SETTLEMENT_CRON,
+      deps.env.TZ_BUSINESS,
+    );
   };
   await ensureSchedules();
   // The connection is up now, so any later 'ready' is a reconnect — and a Redis that restarted

@@ -20,16 +20,23 @@ export async function commissionFor(
         lte(commissionRules.effectiveFrom, input.at),
         or(
           eq(commissionRules.merchantId, input.merchantId),
-          and(isNull(commissionRules.merchantId), sql`${commissionRules.category} = ${input.category}`),
+          and(
+            isNull(commissionRules.merchantId),
+            sql`${commissionRules.category} = ${input.category}`,
+          ),
           and(isNull(commissionRules.merchantId), isNull(commissionRules.category)),
         ),
       ),
     )
     .orderBy(
-      desc(sql`(${commissionRules.merchantId} IS NOT NULL)::int * 2 + (${commissionRules.category} IS NOT NULL)::int`),
+      desc(
+        sql`(${commissionRules.merchantId} IS NOT NULL)::int * 2 + (${commissionRules.category} IS NOT NULL)::int`,
+      ),
       desc(commissionRules.effectiveFrom),
       desc(commissionRules.createdAt),
     )
     .limit(1);
-  return rule ? { ruleId: rule.id, platformBps: rule.platformBps } : { ruleId: null, platformBps: DEFAULT_PLATFORM_BPS };
+  return rule
+    ? { ruleId: rule.id, platformBps: rule.platformBps }
+    : { ruleId: null, platformBps: DEFAULT_PLATFORM_BPS };
 }

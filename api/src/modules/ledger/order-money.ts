@@ -54,7 +54,12 @@ export async function recordRefund(tx: Tx, order: Order, amountFen: number, caus
     .insert(refunds)
     .values({ orderId: order.id, amountFen, cause })
     .returning();
-  const base = { kind: 'refund' as const, idempotencyKey: `refund:${refund!.id}`, orderId: order.id, refundId: refund!.id };
+  const base = {
+    kind: 'refund' as const,
+    idempotencyKey: `refund:${refund!.id}`,
+    orderId: order.id,
+    refundId: refund!.id,
+  };
   if (!order.earnedAt) {
     await postEntry(tx, {
       ...base,
@@ -72,7 +77,11 @@ export async function recordRefund(tx: Tx, order: Order, amountFen: number, caus
       ...base,
       memo: `refund after earning (${cause})`,
       lines: [
-        { account: ACCOUNTS.payable(order.merchantId), amountFen: merchantDelta, merchantId: order.merchantId },
+        {
+          account: ACCOUNTS.payable(order.merchantId),
+          amountFen: merchantDelta,
+          merchantId: order.merchantId,
+        },
         { account: ACCOUNTS.revenue, amountFen: platformDelta },
         { account: ACCOUNTS.cash, amountFen: -amountFen },
       ],
@@ -106,12 +115,20 @@ export async function recordEarning(tx: Tx, order: Order): Promise<void> {
     memo: 'shares earned',
     lines: [
       { account: ACCOUNTS.escrow, amountFen: net },
-      { account: ACCOUNTS.payable(order.merchantId), amountFen: -shares.merchantFen, merchantId: order.merchantId },
+      {
+        account: ACCOUNTS.payable(order.merchantId),
+        amountFen: -shares.merchantFen,
+        merchantId: order.merchantId,
+      },
       { account: ACCOUNTS.revenue, amountFen: -shares.platformFen },
     ],
   });
   await tx
     .update(orders)
-    .set({ merchantShareFen: shares.merchantFen, platformShareFen: shares.platformFen, earnedAt: sql`now()` })
+    .set({
+      merchantShareFen: shares.merchantFen,
+      platformShareFen: shares.platformFen,
+      earnedAt: sql`now()`,
+    })
     .where(eq(orders.id, order.id));
 }

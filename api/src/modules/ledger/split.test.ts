@@ -46,12 +46,16 @@ describe('split', () => {
         const afterFirst = split(total - r1, b);
         const afterBoth = split(total - r1 - r2, b);
         const stepwiseDelta =
-          before.merchantFen - afterFirst.merchantFen + (afterFirst.merchantFen - afterBoth.merchantFen);
+          before.merchantFen -
+          afterFirst.merchantFen +
+          (afterFirst.merchantFen - afterBoth.merchantFen);
         const oneShot = split(total - (r1 + r2), b);
         expect(afterBoth).toEqual(oneShot);
         expect(stepwiseDelta).toBe(before.merchantFen - oneShot.merchantFen);
         // Every refunded fen is taken from exactly one side.
-        expect(before.merchantFen - afterBoth.merchantFen + (before.platformFen - afterBoth.platformFen)).toBe(r1 + r2);
+        expect(
+          before.merchantFen - afterBoth.merchantFen + (before.platformFen - afterBoth.platformFen),
+        ).toBe(r1 + r2);
       }),
     );
   });

@@ -1,0 +1,109 @@
+import type { Db } from '@cgp/db';
+import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { PAYABLE_PREFIX } from '../ledger/accounts';
+import { QUEUES } from '../outbox/queues';
+
+export interface SettlementRun {
+  runId: string;
+  statements: {
+    id: string;
+    merchantId: string;
+    status: string;
+    payoutFen: number;
+    orderCount: number;
+  }[];
+  orderCount: number;
+}
+
+/** Only one settlement run at a time, across every API and worker process. */
+const SETTLEMENT_LOCK = 0x5e771e;
+
+/**
+ * A settlement run (SPEC §6) in ONE set-based statement: every eligible order (earned, not settled,
+ * no open dispute, merchant able to receive payouts) is grouped by merchant into a statement with
+ * its lines; the orders are marked settled with their event rows; each statement with money to pay
+ * gets a payout job in the outbox whose id is the statement id. What is owed comes from the
+ * ledger, so a negative balance (a refund after a payout) is carried into the payout. The ledger
+ * itself is not touched: shares were posted when earned, the payout posts when it is made.
+ */
+export async function buildStatements(
+  db: Db,
+  options: { merchantIds?: string[] } = {},
+): Promise<SettlementRun> {
+  const runId = randomUUID();
+  const onlyMerchants = options.merchantIds?.length
+    ? sql`AND o.merchant_id = ANY(${`{${options.merchantIds.join(',')}}`}::uuid[])`
+    : sql``;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${SETTLEMENT_LOCK})`);
+    const { rows } = await tx.execute<{
+      id: string;
+      merchant_id: string;
+      status: string;
+      payout_fen: number;
+      order_count: number;
+    }>(sql`
+      WITH eligible AS (
+        SELECT o.id, o.merchant_id, o.status, o.total_fen, o.refund_fen, o.merchant_share_fen,
+               o.platform_share_fen, o.platform_bps
+          FROM orders o
+          JOIN merchants m ON m.id = o.merchant_id
+         WHERE o.earned_at IS NOT NULL AND o.settled_at IS NULL
+           AND m.payouts_enabled AND m.stripe_account_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM order_disputes d WHERE d.order_id = o.id AND d.resolved_at IS NULL)
+           ${onlyMerchants}
+      ), per_merchant AS (
+        SELECT merchant_id, count(*)::int AS order_count, sum(total_fen) AS gross, sum(refund_fen) AS refunds,
+               sum(merchant_share_fen) AS merchant_fen, sum(platform_share_fen) AS platform_fen
+          FROM eligible GROUP BY merchant_id
+      ), owed AS (
+        SELECT pm.merchant_id,
+               coalesce((SELECT -sum(p.amount_fen) FROM ledger_postings p
+                          WHERE p.account = ${PAYABLE_PREFIX} || pm.merchant_id::text), 0)
+             - coalesce((SELECT sum(s.payout_fen) FROM statements s
+                          WHERE s.merchant_id = pm.merchant_id AND s.status IN ('pending', 'failed')), 0)
+               AS balance
+          FROM per_merchant pm
+      ), made AS (
+        INSERT INTO statements (merchant_id, run_id, status, gross_fen, refund_fen, merchant_fen,
+                                platform_fen, carried_in_fen, payout_fen, order_count)
+        SELECT pm.merchant_id, ${runId}::uuid,
+               (CASE WHEN owed.balance > 0 THEN 'pending' ELSE 'carried' END)::statement_status,
+               pm.gross, pm.refunds, pm.merchant_fen, pm.platform_fen,
+               owed.balance - pm.merchant_fen, greatest(owed.balance, 0), pm.order_count
+          FROM per_merchant pm JOIN owed USING (merchant_id)
+        RETURNING id, merchant_id, status, payout_fen, order_count
+      ), lines AS (
+        INSERT INTO statement_lines (statement_id, order_id, gross_fen, refund_fen, merchant_fen,
+                                     platform_fen, platform_bps)
+        SELECT made.id, e.id, e.total_fen, e.refund_fen, e.merchant_share_fen, e.platform_share_fen,
+               e.platform_bps
+          FROM eligible e JOIN made USING (merchant_id)
+      ), settled AS (
+        UPDATE orders o
+           SET settled_at = now(), updated_at = now(),
+               status = CASE WHEN o.status = 'confirmed' THEN 'settled'::order_status ELSE o.status END
+          FROM eligible e
+         WHERE o.id = e.id AND o.settled_at IS NULL
+      ), events AS (
+        INSERT INTO order_events (order_id, actor_kind, from_status, to_status, reason)
+        SELECT e.id, 'system', 'confirmed', 'settled', 'statement ' || made.id
+          FROM eligible e JOIN made USING (merchant_id)
+         WHERE e.status = 'confirmed'
+      ), payouts AS (
+        INSERT INTO outbox (id, queue, name, payload)
+        SELECT made.id, ${QUEUES.payouts}, 'pay-statement', jsonb_build_object('statementId', made.id)
+          FROM made WHERE made.status = 'pending'
+      )
+      SELECT id, merchant_id, status, payout_fen, order_count FROM made`);
+    const statements = rows.map((r) => ({
+      id: r.id,
+      merchantId: r.merchant_id,
+      status: r.status,
+      payoutFen: Number(r.payout_fen),
+      orderCount: Number(r.order_count),
+    }));
+    return { runId, statements, orderCount: statements.reduce((n, s) => n + s.orderCount, 0) };
+  });
+}

@@ -1,0 +1,108 @@
+import { merchants, statements, type Db } from '@cgp/db';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { Conflict, NotFound } from '../../errors';
+import { ACCOUNTS } from '../ledger/accounts';
+import { postEntry } from '../ledger/post';
+import { enqueue } from '../outbox/outbox';
+import { QUEUES } from '../outbox/queues';
+
+export type PayoutOutcome = 'paid' | 'already_settled';
+
+/** The merchant cannot receive money yet; the payout waits (and is retried) until onboarding. */
+export class MerchantNotPayable extends Error {}
+
+/**
+ * Pays one statement (SPEC §5): a Stripe transfer to the merchant's connected account with
+ * idempotency key and transfer_group = statement id, so a retry after a crash anywhere creates no
+ * second transfer; then, in one transaction, the statement is marked paid and the payout posted
+ * (Dr payable / Cr cash, keyed by the statement). Safe to run any number of times.
+ */
+export async function payStatement(
+  db: Db,
+  stripe: Stripe,
+  statementId: string,
+): Promise<PayoutOutcome> {
+  const [row] = await db
+    .select({
+      statement: statements,
+      accountId: merchants.stripeAccountId,
+      payoutsEnabled: merchants.payoutsEnabled,
+    })
+    .from(statements)
+    .innerJoin(merchants, eq(merchants.id, statements.merchantId))
+    .where(eq(statements.id, statementId));
+  if (!row) throw new NotFound('Statement');
+  const { statement } = row;
+  if (statement.status === 'paid' || statement.status === 'carried') return 'already_settled';
+  if (!row.accountId || !row.payoutsEnabled) {
+    throw new MerchantNotPayable(`Merchant ${statement.merchantId} cannot receive payouts yet`);
+  }
+  await db
+    .update(statements)
+    .set({ attempts: sql`${statements.attempts} + 1`, updatedAt: new Date() })
+    .where(eq(statements.id, statementId));
+
+  const transfer = await stripe.transfers.create(
+    {
+      amount: statement.payoutFen,
+      currency: 'cny',
+      destination: row.accountId,
+      transfer_group: statement.id,
+      metadata: { statement_id: statement.id, merchant_id: statement.merchantId },
+    },
+    { idempotencyKey: statement.id },
+  );
+
+  await db.transaction(async (tx) => {
+    const [paid] = await tx
+      .update(statements)
+      .set({
+        status: 'paid',
+        transferId: transfer.id,
+        paidAt: new Date(),
+        failureReason: null,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(statements.id, statementId), inArray(statements.status, ['pending', 'failed'])))
+      .returning();
+    if (!paid) return;
+    await postEntry(tx, {
+      kind: 'payout',
+      idempotencyKey: `payout:${statement.id}`,
+      statementId: statement.id,
+      memo: `transfer ${transfer.id}`,
+      lines: [
+        {
+          account: ACCOUNTS.payable(statement.merchantId),
+          amountFen: statement.payoutFen,
+          merchantId: statement.merchantId,
+        },
+        { account: ACCOUNTS.cash, amountFen: -statement.payoutFen },
+      ],
+    });
+  });
+  return 'paid';
+}
+
+/** After the last attempt: the statement is `failed` with the reason, for ops to see and retry. */
+export async function markPayoutFailed(db: Db, statementId: string, reason: string): Promise<void> {
+  await db
+    .update(statements)
+    .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: new Date() })
+    .where(and(eq(statements.id, statementId), eq(statements.status, 'pending')));
+}
+
+/** property_ops: puts a failed payout back in the queue. */
+export async function retryPayout(db: Db, statementId: string) {
+  return db.transaction(async (tx) => {
+    const [again] = await tx
+      .update(statements)
+      .set({ status: 'pending', failureReason: null, updatedAt: new Date() })
+      .where(and(eq(statements.id, statementId), eq(statements.status, 'failed')))
+      .returning({ id: statements.id });
+    if (!again) throw new Conflict('not_failed', 'Only a failed payout can be retried');
+    await enqueue(tx, { queue: QUEUES.payouts, name: 'pay-statement', payload: { statementId } });
+    return { statementId, status: 'pending' as const };
+  });
+}
