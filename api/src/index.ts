@@ -18,7 +18,7 @@ export { mountPaymentRoutes } from './modules/payments/webhook.routes';
 export { PAYMENT_JOBS } from './modules/payments/payment-jobs';
 export { markRefundFailed, sendRefund } from './modules/payments/send-refund';
 export { expireAbandonedCheckouts } from './modules/payments/expire-checkouts';
-export { buildStatements } from './modules/settlement/build-statements';
+export { buildStatements, settlementStatement } from './modules/settlement/build-statements';
 export {
   markPayoutFailed,
   MerchantNotPayable,

@@ -61,6 +61,7 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
     prefix,
     logger: deps.logger,
     definitions: workerDefinitions(deps),
+    lockMs: deps.env.JOB_LOCK_MS,
   });
   const relay = startOutboxRelay({
     db: deps.db,

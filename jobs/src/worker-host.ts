@@ -21,6 +21,8 @@ export async function startWorkerHost(options: {
   prefix: string;
   logger: Logger;
   definitions: WorkerDefinition[];
+  /** How long a job's lock lasts; a job of a killed worker is taken up again after about this long. */
+  lockMs?: number;
 }): Promise<WorkerHost> {
   const { logger } = options;
   const workers = options.definitions.map((d) => {
@@ -28,6 +30,8 @@ export async function startWorkerHost(options: {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: d.concurrency ?? 1,
+      lockDuration: options.lockMs ?? 30_000,
+      stalledInterval: options.lockMs ?? 30_000,
     });
     worker.on('failed', (job, error) =>
       logger.warn(

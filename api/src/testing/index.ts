@@ -1,2 +1,4 @@
 export * from './harness';
 export * from './orders';
+export * from './payments';
+export * from './eligible-orders';

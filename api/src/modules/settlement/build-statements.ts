@@ -1,5 +1,5 @@
 import type { Db } from '@cgp/db';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { PAYABLE_PREFIX } from '../ledger/accounts';
 import { QUEUES } from '../outbox/queues';
@@ -32,9 +32,6 @@ export async function buildStatements(
   options: { merchantIds?: string[] } = {},
 ): Promise<SettlementRun> {
   const runId = randomUUID();
-  const onlyMerchants = options.merchantIds?.length
-    ? sql`AND o.merchant_id = ANY(${`{${options.merchantIds.join(',')}}`}::uuid[])`
-    : sql``;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SETTLEMENT_LOCK})`);
     const { rows } = await tx.execute<{
@@ -43,7 +40,27 @@ export async function buildStatements(
       status: string;
       payout_fen: number;
       order_count: number;
-    }>(sql`
+    }>(settlementStatement(runId, options.merchantIds));
+    const statements = rows.map((r) => ({
+      id: r.id,
+      merchantId: r.merchant_id,
+      status: r.status,
+      payoutFen: Number(r.payout_fen),
+      orderCount: Number(r.order_count),
+    }));
+    return { runId, statements, orderCount: statements.reduce((n, s) => n + s.orderCount, 0) };
+  });
+}
+
+/**
+ * The settlement statement itself, exported so the benchmark can time the very same SQL raw.
+ * Returns the statements it made.
+ */
+export function settlementStatement(runId: string, merchantIds?: string[]): SQL {
+  const onlyMerchants = merchantIds?.length
+    ? sql`AND o.merchant_id = ANY(${`{${merchantIds.join(',')}}`}::uuid[])`
+    : sql``;
+  return sql`
       WITH eligible AS (
         SELECT o.id, o.merchant_id, o.status, o.total_fen, o.refund_fen, o.merchant_share_fen,
                o.platform_share_fen, o.platform_bps
@@ -96,14 +113,5 @@ export async function buildStatements(
         SELECT made.id, ${QUEUES.payouts}, 'pay-statement', jsonb_build_object('statementId', made.id)
           FROM made WHERE made.status = 'pending'
       )
-      SELECT id, merchant_id, status, payout_fen, order_count FROM made`);
-    const statements = rows.map((r) => ({
-      id: r.id,
-      merchantId: r.merchant_id,
-      status: r.status,
-      payoutFen: Number(r.payout_fen),
-      orderCount: Number(r.order_count),
-    }));
-    return { runId, statements, orderCount: statements.reduce((n, s) => n + s.orderCount, 0) };
-  });
+      SELECT id, merchant_id, status, payout_fen, order_count FROM made`;
 }
