@@ -7,3 +7,4 @@ export * from './outbox';
 export * from './payments';
 export * from './ledger';
 export * from './settlement';
+export * from './audit';
