@@ -121,7 +121,7 @@ async function outcome(
       return error.code;
     }
     if (error instanceof TRPCError && error.code === 'INTERNAL_SERVER_ERROR') {
-      throw new Error(`${path} as ${role} failed with a 5xx: ${error.message}`);
+      throw new Error(`${path} as ${role} failed with a 5xx: ${error.message}`, { cause: error });
     }
     return 'allowed';
   }
