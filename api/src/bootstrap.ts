@@ -1,18 +1,21 @@
 import type { Database } from '@cgp/db';
 import type { AppDeps } from './deps';
 import type { Env } from './env';
-import { connectInfrastructure } from './infrastructure';
+import { connectInfrastructure, StartupError } from './infrastructure';
 import type { Logger } from './logger';
 import { LoginLimiter } from './modules/identity/login-limiter';
+import { createPayments, type PaymentsOptions } from './modules/payments/stripe-client';
 import { isEmpty, seedDemo } from './seed/demo';
 
 /**
  * Everything a process of the platform needs before it serves: reachable, migrated PostgreSQL,
- * reachable Redis, and in demo mode the demo data in an empty database.
+ * reachable Redis, in demo mode the demo data in an empty database, and the payment processor
+ * (Stripe, or the embedded sandbox when no STRIPE_SECRET_KEY is set).
  */
 export async function bootstrap(
   env: Env,
   logger: Logger,
+  options: { paymentSandbox?: PaymentsOptions['sandbox'] } = {},
 ): Promise<{
   deps: AppDeps;
   database: Database;
@@ -23,17 +26,29 @@ export async function bootstrap(
     await seedDemo(database.db, { timeZone: env.TZ_BUSINESS });
     logger.info('seeded demo data into the empty database');
   }
+  const payments = await createPayments({
+    env,
+    pool: database.pool,
+    logger,
+    sandbox: options.paymentSandbox,
+  }).catch((error: unknown) => {
+    throw new StartupError(
+      `${(error as Error).message} (STRIPE_SANDBOX_PORT=${env.STRIPE_SANDBOX_PORT}; set STRIPE_SECRET_KEY to use Stripe)`,
+    );
+  });
   const deps: AppDeps = {
     db: database.db,
     redis,
     env,
     logger,
     loginLimiter: new LoginLimiter(redis, env.REDIS_PREFIX),
+    payments,
   };
   return {
     deps,
     database,
     async close() {
+      await payments.close();
       redis.disconnect();
       await database.close();
     },

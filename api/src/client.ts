@@ -23,3 +23,4 @@ export {
   reasonSchema,
 } from './modules/orders/orders.schema';
 export { ORDER_STATUSES, type OrderStatus } from './modules/orders/order-states';
+export { checkoutInput } from './modules/payments/payment.schema';

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Env } from './env';
 import type { Logger } from './logger';
 import type { LoginLimiter } from './modules/identity/login-limiter';
+import type { Payments } from './modules/payments/stripe-client';
 
 /** The long-lived things every request uses, built once at start-up (or per test file). */
 export interface AppDeps {
@@ -11,4 +12,6 @@ export interface AppDeps {
   env: Env;
   logger: Logger;
   loginLimiter: LoginLimiter;
+  /** Stripe or the sandbox; absent only where no processor was started (most tests, benchmarks). */
+  payments?: Payments;
 }

@@ -29,6 +29,8 @@ const envSchema = z.object({
   PUBLIC_URL: url(['http', 'https']).optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Port of the embedded payment sandbox (no STRIPE_SECRET_KEY); PORT + 1 by default, 0 = any. */
+  STRIPE_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SETTLEMENT_CRON: z.string().min(1).default('0 2 * * *'),
   TZ_BUSINESS: z.string().min(1).default('Asia/Shanghai'),
   DEMO: booleanFlag.optional(),
@@ -40,6 +42,8 @@ const envSchema = z.object({
   AUTO_CONFIRM_SECONDS: positiveInt(48 * 3600),
   /** How often the sweeper looks in PostgreSQL for timers that are overdue. */
   TIMER_SWEEP_SECONDS: positiveInt(30),
+  /** A job's lock in BullMQ: a killed worker's job is picked up again after about this long. */
+  JOB_LOCK_MS: positiveInt(30_000),
   /** How often the outbox relay looks for work to hand to the queues. */
   OUTBOX_POLL_MS: positiveInt(500),
 });
@@ -68,7 +72,11 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-export type Env = z.output<typeof envSchema> & { PUBLIC_URL: string; DEMO: boolean };
+export type Env = z.output<typeof envSchema> & {
+  PUBLIC_URL: string;
+  DEMO: boolean;
+  STRIPE_SANDBOX_PORT: number;
+};
 
 /** Like libpq, a URL without a user name connects as PGUSER or the operating-system user. */
 function withDefaultUser(url: string, pgUser: string | undefined): string {
@@ -100,5 +108,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     DATABASE_URL: withDefaultUser(env.DATABASE_URL, source.PGUSER),
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     DEMO: env.DEMO ?? env.NODE_ENV !== 'production',
+    // A fixed port keeps the sandbox's hosted-page links valid across restarts.
+    STRIPE_SANDBOX_PORT:
+      env.STRIPE_SANDBOX_PORT ?? (env.PORT > 0 && env.PORT < 65535 ? env.PORT + 1 : 0),
   };
 }

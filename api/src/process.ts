@@ -14,6 +14,7 @@ type Closer = () => Promise<void>;
 export async function runProcess(
   name: string,
   start: (ctx: { deps: AppDeps; env: Env }) => Promise<Closer[]>,
+  options: Parameters<typeof bootstrap>[2] = {},
 ): Promise<void> {
   let env: Env;
   try {
@@ -29,7 +30,7 @@ export async function runProcess(
   let booted: Awaited<ReturnType<typeof bootstrap>>;
   let closers: Closer[];
   try {
-    booted = await bootstrap(env, logger);
+    booted = await bootstrap(env, logger, options);
     closers = await start({ deps: booted.deps, env });
   } catch (error) {
     if (error instanceof StartupError) {

@@ -3,11 +3,13 @@ import { catalogRouter } from './modules/catalog/catalog.router';
 import { authRouter } from './modules/identity/auth.router';
 import { merchantLiveOrdersRouter, merchantPortalRouter } from './modules/merchant/merchant.router';
 import { merchantOrdersRouter } from './modules/orders/merchant-orders.router';
+import { opsRouter } from './modules/orders/ops.router';
 import { ordersRouter } from './modules/orders/orders.router';
 import { connectRouter } from './modules/payments/connect.router';
 import { paymentRouter } from './modules/payments/payment.router';
 import { auditRouter } from './modules/audit/audit.router';
 import { commissionRouter } from './modules/ledger/commission.router';
+import { consoleRouter } from './modules/console/console.router';
 import {
   merchantEarningsProcedure,
   merchantStatementsRouter,
@@ -31,6 +33,8 @@ export const appRouter = router({
   settlement: router(settlementRouter),
   audit: router(auditRouter),
   commission: router(commissionRouter),
+  ops: router(opsRouter),
+  console: router(consoleRouter),
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,7 +2,12 @@
 import { runProcess } from '@cgp/api';
 import { startJobs } from './start';
 
-await runProcess('workers', async ({ deps }) => {
-  const jobs = await startJobs(deps);
-  return [jobs.close];
-});
+// The API process serves the payment sandbox (when there is no Stripe key); workers are its clients.
+await runProcess(
+  'workers',
+  async ({ deps }) => {
+    const jobs = await startJobs(deps);
+    return [jobs.close];
+  },
+  { paymentSandbox: 'connect' },
+);

@@ -2,11 +2,11 @@
  * `npm start`: the whole platform in one process — API, webhooks, both frontends and the job
  * workers on one port. In production run `api/src/main.ts` and `jobs/src/main.ts` separately.
  */
-import { runProcess, startApiServer } from '@cgp/api';
+import { mountPaymentRoutes, runProcess, startApiServer } from '@cgp/api';
 import { startJobs } from './start';
 
 await runProcess('platform', async ({ deps, env }) => {
-  const api = await startApiServer(deps, env.PORT);
+  const api = await startApiServer(deps, env.PORT, { mount: mountPaymentRoutes(deps) });
   const jobs = await startJobs(deps);
   deps.logger.info(
     {

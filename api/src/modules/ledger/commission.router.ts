@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BadRequest } from '../../errors';
 import { isoDateTime } from '../../lib/time';
 import { opsProcedure, propertyProcedure } from '../../trpc';
+import { recordAudit } from '../audit/audit-log';
 import { serviceCategorySchema } from '../catalog/catalog.schema';
 
 export const createCommissionRuleInput = z
@@ -59,6 +60,13 @@ export const commissionRouter = {
         createdBy: ctx.actor.id,
       })
       .returning();
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: 'commission.create',
+      subjectType: 'commission_rule',
+      subjectId: rule!.id,
+      after: rule,
+    });
     return {
       ...rule!,
       effectiveFrom: rule!.effectiveFrom.toISOString(),

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { Conflict, NotFound } from '../../errors';
 import { decodeCursor, page } from '../../lib/cursor';
 import type { ResidentActor } from '../identity/actor';
+import { refundsOfOrder } from '../payments/order-refunds';
 import { cancellationTerms } from './cancellation';
 import { act, orderTimeline } from './order-actions';
 import { ORDER_ACTIONS } from './order-states';
@@ -65,6 +66,7 @@ export async function getResidentOrder(db: Db, actor: ResidentActor, id: string)
   return {
     ...orderView(row),
     events: await orderTimeline(db, id),
+    refunds: await refundsOfOrder(db, id),
     cancelPreview: terms
       ? {
           refundFen: Math.min(terms.refundFen, row.order.totalFen - row.order.refundFen),

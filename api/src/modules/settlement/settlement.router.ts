@@ -2,6 +2,7 @@ import { merchants, statements } from '@cgp/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { merchantProcedure, opsProcedure, propertyProcedure } from '../../trpc';
+import { recordAudit } from '../audit/audit-log';
 import { buildStatements } from './build-statements';
 import { retryPayout } from './pay-statement';
 import { listStatementsInput, statementIdInput } from './settlement.schema';
@@ -19,11 +20,28 @@ export const settlementRouter = {
       .from(merchants)
       .where(eq(merchants.companyId, ctx.actor.companyId));
     if (!companyMerchants.length) return { runId: null, statements: [], orderCount: 0 };
-    return buildStatements(ctx.db, { merchantIds: companyMerchants.map((m) => m.id) });
+    const run = await buildStatements(ctx.db, { merchantIds: companyMerchants.map((m) => m.id) });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: 'settlement.runNow',
+      subjectType: 'settlement_run',
+      subjectId: run.runId,
+      after: { orderCount: run.orderCount, statements: run.statements.length },
+    });
+    return run;
   }),
   retryPayout: opsProcedure.input(statementIdInput).mutation(async ({ ctx, input }) => {
     await getStatement(ctx.db, ofCompany(ctx.actor.companyId), input.id);
-    return retryPayout(ctx.db, input.id);
+    const retried = await retryPayout(ctx.db, input.id);
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: 'settlement.retryPayout',
+      subjectType: 'statement',
+      subjectId: input.id,
+      before: { status: 'failed' },
+      after: retried,
+    });
+    return retried;
   }),
   statements: propertyProcedure
     .input(listStatementsInput)

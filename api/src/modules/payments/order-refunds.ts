@@ -1,0 +1,18 @@
+import { refunds, type DbOrTx } from '@cgp/db';
+import { asc, eq } from 'drizzle-orm';
+
+/** The refunds of an order as the order view shows them, oldest first. */
+export async function refundsOfOrder(db: DbOrTx, orderId: string) {
+  const rows = await db
+    .select()
+    .from(refunds)
+    .where(eq(refunds.orderId, orderId))
+    .orderBy(asc(refunds.createdAt), asc(refunds.id));
+  return rows.map((r) => ({
+    id: r.id,
+    amountFen: r.amountFen,
+    status: r.status,
+    cause: r.cause,
+    createdAt: r.createdAt.toISOString(),
+  }));
+}

@@ -1,0 +1,156 @@
+import { orders, payments, type Tx } from '@cgp/db';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import type { Logger } from '../../logger';
+import { recordPayment, recordRefund } from '../ledger/order-money';
+import { transitionOrder, type OrderTimers } from '../orders/transition';
+import { idOf, ourId } from './processor-refs';
+
+type Order = typeof orders.$inferSelect;
+
+export interface PaymentEffects {
+  timers: OrderTimers;
+  logger: Logger;
+}
+
+interface ReceivedPayment {
+  orderId: string;
+  paymentIntentId: string;
+  /** Known from `checkout.session.completed`; `payment_intent.succeeded` does not name it. */
+  session?: Stripe.Checkout.Session;
+}
+
+export type PaymentOutcome =
+  'paid' | 'refunded_late' | 'already_applied' | 'second_payment' | 'unknown_order';
+
+/**
+ * Marks the attempt succeeded. Returns false when it already was, with this PaymentIntent: the
+ * other of the two events that report one payment got here first.
+ */
+async function markAttemptSucceeded(tx: Tx, paid: ReceivedPayment): Promise<boolean> {
+  const rows = await tx
+    .select()
+    .from(payments)
+    .where(eq(payments.orderId, paid.orderId))
+    .for('update');
+  const sessionId = paid.session?.id;
+  const row =
+    (sessionId && rows.find((r) => r.checkoutSessionId === sessionId)) ||
+    rows.find((r) => r.paymentIntentId === paid.paymentIntentId) ||
+    (sessionId
+      ? undefined
+      : rows.find((r) => (r.status === 'open' || r.status === 'failed') && !r.paymentIntentId));
+  const succeeded = {
+    status: 'succeeded' as const,
+    paymentIntentId: paid.paymentIntentId,
+    succeededAt: sql`now()`,
+    updatedAt: sql`now()`,
+  };
+  if (row) {
+    if (row.status === 'succeeded' && row.paymentIntentId === paid.paymentIntentId) return false;
+    await tx.update(payments).set(succeeded).where(eq(payments.id, row.id));
+  } else if (paid.session?.amount_total) {
+    // A session we have no row for (our insert after creating it was lost): keep the record,
+    // since refunds find the PaymentIntent through it.
+    await tx.insert(payments).values({
+      orderId: paid.orderId,
+      checkoutSessionId: paid.session.id,
+      amountFen: paid.session.amount_total,
+      url: paid.session.url ?? '',
+      ...succeeded,
+    });
+  }
+  return true;
+}
+
+/**
+ * Money for an order that can no longer take it (it expired while the resident paid): take it
+ * into the ledger and give all of it back at once. The order stays expired.
+ */
+async function refundLatePayment(tx: Tx, order: Order): Promise<void> {
+  await recordPayment(tx, order);
+  const [owed] = await tx
+    .update(orders)
+    .set({ refundFen: sql`${orders.refundFen} + ${order.totalFen}`, updatedAt: sql`now()` })
+    .where(eq(orders.id, order.id))
+    .returning();
+  await recordRefund(tx, owed!, order.totalFen, 'late_payment');
+}
+
+/**
+ * A payment succeeded at the processor, reported by `checkout.session.completed` or
+ * `payment_intent.succeeded`, in either order. The first report pays the order (or refunds a
+ * late payment); the second finds the attempt succeeded and changes nothing.
+ */
+export async function applyReceivedPayment(
+  tx: Tx,
+  paid: ReceivedPayment,
+  effects: PaymentEffects,
+): Promise<PaymentOutcome> {
+  // The order row is the lock both reports queue on.
+  const [order] = await tx.select().from(orders).where(eq(orders.id, paid.orderId)).for('update');
+  if (!order) {
+    effects.logger.warn({ ...paid, session: paid.session?.id }, 'payment for an unknown order');
+    return 'unknown_order';
+  }
+  if (!(await markAttemptSucceeded(tx, paid))) return 'already_applied';
+
+  // paidAt or a refund on an unpaid order means money for this order is already in the ledger.
+  const moneyIn = order.paidAt !== null || order.refundFen > 0;
+  if (!moneyIn && order.status === 'pending_payment') {
+    await transitionOrder(tx, {
+      orderId: order.id,
+      action: 'pay',
+      actor: { kind: 'system' },
+      timers: effects.timers,
+      reason: `payment ${paid.paymentIntentId}`,
+    });
+    return 'paid';
+  }
+  if (!moneyIn) {
+    await refundLatePayment(tx, order);
+    return 'refunded_late';
+  }
+  const [other] = await tx
+    .select({ id: payments.id })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.orderId, order.id),
+        eq(payments.status, 'succeeded'),
+        ne(payments.paymentIntentId, paid.paymentIntentId),
+      ),
+    );
+  if (other) {
+    // Two sessions paid for one order: the ledger has no entry for a second payment of an order.
+    effects.logger.error(
+      { orderId: order.id, paymentIntentId: paid.paymentIntentId },
+      'second payment for an already-paid order: refund it by hand',
+    );
+    return 'second_payment';
+  }
+  return 'already_applied';
+}
+
+/** `checkout.session.completed` / `async_payment_succeeded`, once the money is in. */
+export function applyPaidSession(
+  tx: Tx,
+  session: Stripe.Checkout.Session,
+  effects: PaymentEffects,
+): Promise<PaymentOutcome> | undefined {
+  const orderId = ourId(session.metadata?.order_id, session.client_reference_id);
+  const paymentIntentId = idOf(session.payment_intent);
+  if (session.payment_status !== 'paid' || !orderId || !paymentIntentId) return undefined;
+  return applyReceivedPayment(tx, { orderId, paymentIntentId, session }, effects);
+}
+
+/** `payment_intent.succeeded`. */
+export function applySucceededIntent(
+  tx: Tx,
+  intent: Stripe.PaymentIntent,
+  effects: PaymentEffects,
+): Promise<PaymentOutcome> | undefined {
+  const orderId = ourId(intent.metadata?.order_id);
+  if (!orderId) return undefined;
+  return applyReceivedPayment(tx, { orderId, paymentIntentId: intent.id }, effects);
+}

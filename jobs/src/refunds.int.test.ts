@@ -1,0 +1,143 @@
+import type { ApiServer } from '@cgp/api';
+import {
+  bookSlot,
+  callerFor,
+  createPaymentTestDeps,
+  payOrder,
+  serveWithPayments,
+  submitCheckoutPage,
+  tokenFor,
+  trpcOverHttp,
+  type PaymentTestDeps,
+} from '@cgp/api/testing';
+import { outbox, payments, refunds } from '@cgp/db';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startJobs, type Jobs } from './start';
+
+let deps: PaymentTestDeps;
+let api: ApiServer & { url: string };
+let jobs: Jobs;
+
+beforeAll(async () => {
+  // Long timers: only the refunds under test move these orders.
+  deps = await createPaymentTestDeps({ OUTBOX_POLL_MS: '100', ACCEPT_SLA_SECONDS: '900' });
+  api = await serveWithPayments(deps);
+  jobs = await startJobs(deps);
+});
+afterEach(() => deps.sandbox.faults.clear());
+afterAll(async () => {
+  await jobs?.close();
+  await api?.close();
+  await deps?.teardown();
+});
+
+/** A booked order paid through Checkout and its webhook, as a resident pays. */
+async function paidOrder() {
+  const { service, resident, owner } = await deps.factories.createMarketplace();
+  const slot = await deps.factories.createSlot({ serviceId: service.id });
+  const order = await bookSlot(deps, resident.id, slot.id, { quantity: 2 });
+  const token = await tokenFor(deps, resident.id);
+  const { data } = await trpcOverHttp<{ url: string }>(api.url, token, 'payment.checkout', {
+    orderId: order.id,
+  });
+  const { body } = await submitCheckoutPage(data!.url, 'succeeded');
+  await deps.sandbox.waitForWebhooks();
+  return { order, resident, owner, intentId: body.payment_intent!.id };
+}
+
+async function reject(ownerId: string, orderId: string) {
+  const merchant = await callerFor(deps, ownerId);
+  await merchant.merchant.orders.reject({ id: orderId, reason: '今天人手不足' });
+}
+
+/** The order's refund once the worker is done with it (no longer pending). */
+async function settledRefund(orderId: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [refund] = await deps.db.select().from(refunds).where(eq(refunds.orderId, orderId));
+    if (refund && refund.status !== 'pending') return refund;
+    if (Date.now() > deadline) throw new Error(`refund of ${orderId} still ${refund?.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** What became of the refund's job in BullMQ (it is keyed by its outbox row). */
+async function refundJobState(refundId: string) {
+  const [row] = await deps.db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(sql`${outbox.name} = 'refund' AND ${outbox.payload}->>'refundId' = ${refundId}`);
+  const job = await jobs.queueFor('payments').getJob(row!.id);
+  return { state: await job!.getState(), attempts: job!.attemptsMade };
+}
+
+const processorRefunds = async (intentId: string) =>
+  (await deps.payments.stripe.refunds.list({ payment_intent: intentId, limit: 100 })).data;
+
+describe('the refund worker', () => {
+  it('refunds a rejected order in full through the Refunds API, once', async () => {
+    const { order, resident, owner, intentId } = await paidOrder();
+    await reject(owner.id, order.id);
+
+    const refund = await settledRefund(order.id);
+    expect(refund).toMatchObject({ status: 'succeeded', amountFen: order.totalFen });
+    const made = await processorRefunds(intentId);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({
+      id: refund.stripeRefundId,
+      amount: order.totalFen,
+      metadata: { refund_id: refund.id, order_id: order.id },
+    });
+    const view = await (await callerFor(deps, resident.id)).order.get({ id: order.id });
+    expect(view.refunds).toEqual([
+      expect.objectContaining({ id: refund.id, status: 'succeeded', cause: 'reject' }),
+    ]);
+  });
+
+  it('makes exactly one refund when the answer is lost after Stripe committed it', async () => {
+    const { order, owner, intentId } = await paidOrder();
+    deps.sandbox.faults.inject({ kind: 'drop_after_commit', method: 'POST', path: '/v1/refunds' });
+    await reject(owner.id, order.id);
+
+    const refund = await settledRefund(order.id);
+    expect(refund.status).toBe('succeeded');
+    expect(deps.sandbox.faults.list()).toEqual([]);
+    expect(await processorRefunds(intentId)).toHaveLength(1);
+    await expect.poll(() => refundJobState(refund.id)).toMatchObject({ state: 'completed' });
+  });
+
+  it('retries through server errors, past the SDK’s own retries, and refunds once', async () => {
+    const { order, resident, intentId } = await paidOrder();
+    // Three 500s outlast the SDK's two retries, so the job itself fails and BullMQ retries it.
+    deps.sandbox.faults.inject({
+      kind: 'server_error',
+      method: 'POST',
+      path: '/v1/refunds',
+      times: 3,
+    });
+    const me = await callerFor(deps, resident.id);
+    await me.order.cancel({ id: order.id, reason: '计划有变' });
+
+    const refund = await settledRefund(order.id, 20_000);
+    expect(refund.status).toBe('succeeded');
+    expect(deps.sandbox.faults.list()).toEqual([]);
+    expect(await processorRefunds(intentId)).toHaveLength(1);
+    await expect
+      .poll(() => refundJobState(refund.id), { timeout: 10_000 })
+      .toEqual({ state: 'completed', attempts: 2 });
+  });
+
+  it('fails, with the reason, a refund of an order that never went through the processor', async () => {
+    const { service, resident, owner } = await deps.factories.createMarketplace();
+    const slot = await deps.factories.createSlot({ serviceId: service.id });
+    const order = await bookSlot(deps, resident.id, slot.id);
+    await payOrder(deps, order.id); // the test-only seam: paid with no Stripe payment behind it
+    await reject(owner.id, order.id);
+
+    const refund = await settledRefund(order.id);
+    expect(refund.status).toBe('failed');
+    expect(refund.failureReason).toMatch(/no payment through the payment processor/);
+    expect(await deps.db.select().from(payments).where(eq(payments.orderId, order.id))).toEqual([]);
+  });
+});
