@@ -1,5 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that load the whole machine (a thousand concurrent requests, fuzzing, killed worker
+ * processes, real browsers, spawned platforms). `npm test` runs them one file at a time after the
+ * rest, so their timings mean something and they do not starve each other.
+ */
+const HEAVY = [
+  'tests/e2e/**/*.test.ts',
+  'tests/integration/booking-concurrency.int.test.ts',
+  'tests/integration/hostile-input.int.test.ts',
+  'tests/integration/settlement-e2e.int.test.ts',
+  'tests/integration/startup.int.test.ts',
+  'jobs/src/settlement-crash.int.test.ts',
+  'jobs/src/worker-restart.int.test.ts',
+];
+
+const server = {
+  globalSetup: ['./db/src/testing/global-setup.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  env: { LOG_LEVEL: 'silent', NODE_ENV: 'test', TZ: 'UTC' },
+};
+
 export default defineConfig({
   test: {
     // Test files run in parallel; each gets its own database and its own Redis prefix.
@@ -7,22 +29,21 @@ export default defineConfig({
     projects: [
       {
         test: {
+          ...server,
           name: 'server',
-          globalSetup: ['./db/src/testing/global-setup.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
           include: [
             'db/src/**/*.test.ts',
             'api/src/**/*.test.ts',
             'jobs/src/**/*.test.ts',
             'tests/integration/**/*.test.ts',
-            'tests/e2e/**/*.test.ts',
           ],
-          env: { LOG_LEVEL: 'silent', NODE_ENV: 'test', TZ: 'UTC' },
+          exclude: HEAVY,
         },
       },
+      { test: { ...server, name: 'heavy', include: HEAVY } },
       // The apps' own unit tests (pure logic), each with its app's config.
       'web/vitest.config.ts',
+      'merchant-portal/vitest.config.ts',
     ],
   },
 });
