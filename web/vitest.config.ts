@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: import.meta.dirname,
   test: {
+    name: 'web',
     include: ['src/**/*.test.ts'],
     environment: 'node',
     // A zone far from Shanghai: the app must show business time whatever the device says.

@@ -24,3 +24,8 @@ export {
 } from './modules/orders/orders.schema';
 export { ORDER_STATUSES, type OrderStatus } from './modules/orders/order-states';
 export { checkoutInput } from './modules/payments/payment.schema';
+export {
+  createServiceInput,
+  MAX_TEMPLATE_WEEKS,
+  slotTemplateInput,
+} from './modules/merchant/merchant.schema';

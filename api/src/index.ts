@@ -25,3 +25,4 @@ export {
   payStatement,
 } from './modules/settlement/pay-statement';
 export { checkInvariants } from './modules/audit/invariants.service';
+export { platformRoutes } from './http-routes';

@@ -34,6 +34,9 @@ export async function startApiServer(
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
+        // Live streams (the merchant queue's SSE) never go idle: end them after a short grace;
+        // clients reconnect to another instance and resume from their last event id.
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
       }),
   };
 }

@@ -2,11 +2,12 @@
  * `npm start`: the whole platform in one process — API, webhooks, both frontends and the job
  * workers on one port. In production run `api/src/main.ts` and `jobs/src/main.ts` separately.
  */
-import { mountPaymentRoutes, runProcess, startApiServer } from '@cgp/api';
+import { platformRoutes, runProcess, startApiServer } from '@cgp/api';
 import { startJobs } from './start';
 
 await runProcess('platform', async ({ deps, env }) => {
-  const api = await startApiServer(deps, env.PORT, { mount: mountPaymentRoutes(deps) });
+  const routes = platformRoutes(deps);
+  const api = await startApiServer(deps, env.PORT, { mount: routes.mount });
   const jobs = await startJobs(deps);
   deps.logger.info(
     {
@@ -16,5 +17,5 @@ await runProcess('platform', async ({ deps, env }) => {
     },
     '社区共富平台 is running',
   );
-  return [api.close, jobs.close];
+  return [routes.close, api.close, jobs.close];
 });

@@ -149,11 +149,10 @@ describe('resident app at 375×667', () => {
       await page.getByRole('button', { name: '增加数量' }).click();
       expect(await page.getByTestId('total').innerText()).toBe('¥150.00');
 
+      // Booking and paying are open (resident-booking.e2e.test.ts goes all the way).
       const submit = page.getByTestId('submit-booking');
-      if ((await submit.innerText()).includes('即将开放')) {
-        // booking.create / payment.checkout are not in the API yet: nothing may pretend to book.
-        expect(await submit.isDisabled()).toBe(true);
-      }
+      expect(await submit.innerText()).toBe('提交并支付');
+      expect(await submit.isEnabled()).toBe(true);
       expect(await horizontalOverflow(page)).toBe(0);
       await screenshot(page, 'service-detail-zh');
       await page.getByTestId('booking-hint').scrollIntoViewIfNeeded();

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/vue-query';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { meQueryOptions } from './composables/useAuth';
+import { consoleChildren } from './console/routes';
 import { isServiceCategory } from './lib/categories';
 import { isUnauthorized } from './lib/errors';
 import HomePage from './pages/HomePage.vue';
@@ -45,7 +46,21 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/OrdersPage.vue'),
     meta: { tab: true },
   },
+  {
+    // Also Stripe Checkout's return address (`?paid=1` after paying).
+    path: '/orders/:id',
+    name: 'order',
+    component: () => import('./pages/OrderDetailPage.vue'),
+    props: true,
+  },
   { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
+  {
+    // The property console: its own chunk (Element Plus, ECharts), for property staff only.
+    path: '/console',
+    component: () => import('./console/ConsoleLayout.vue'),
+    beforeEnter: async () => (await import('./console/guard')).consoleGuard(),
+    children: consoleChildren,
+  },
   { path: '/:path(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
 ];
 

@@ -1,35 +1,73 @@
-import { seedDemo, startApiServer, type ApiServer } from '@cgp/api';
-import { createTestDeps, type TestDeps } from '@cgp/api/testing';
+import { mountPaymentRoutes, seedDemo, startApiServer, type ApiServer } from '@cgp/api';
+import { createPaymentTestDeps, type PaymentTestDeps } from '@cgp/api/testing';
+import { startJobs, type Jobs } from '@cgp/jobs';
+import { createServer } from 'node:net';
+import { startWebhookGate, type WebhookGate } from './webhook-gate';
 import { ensureWebBuilt } from './web-build';
 
 export interface Platform {
   /** Where the API and the built resident app answer, e.g. http://127.0.0.1:41234 */
   baseUrl: string;
-  deps: TestDeps;
+  deps: PaymentTestDeps;
+  /** The sandbox's webhooks pass through here; `hold()` delays them. */
+  webhooks: WebhookGate;
   close(): Promise<void>;
 }
 
+/** A port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * The whole platform in this process: a database of its own seeded with SPEC §10's demo, and
- * the API serving the built resident app at `/`, on a free port.
+ * The whole platform in this process, as `npm start` runs it: a database of its own seeded with
+ * SPEC §10's demo; the API serving the built resident app at `/` with the Stripe webhook route;
+ * the payment sandbox (its hosted Checkout page has the Pay and Fail buttons) delivering signed
+ * webhooks to that API over HTTP, through a gate a test can hold; and the job workers (refunds,
+ * order timers).
+ *
+ * The port is chosen before start-up because PUBLIC_URL is where Checkout sends the browser back.
  */
 export async function startPlatform(): Promise<Platform> {
-  const [deps] = await Promise.all([createTestDeps(), ensureWebBuilt()]);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const [deps] = await Promise.all([
+    createPaymentTestDeps({ PORT: String(port), PUBLIC_URL: baseUrl }),
+    ensureWebBuilt(),
+  ]);
   let server: ApiServer | undefined;
+  let webhooks: WebhookGate | undefined;
+  let jobs: Jobs | undefined;
   try {
     await seedDemo(deps.db);
-    server = await startApiServer(deps, 0);
+    server = await startApiServer(deps, port, { mount: mountPaymentRoutes(deps) });
+    webhooks = await startWebhookGate(`${baseUrl}/webhooks/stripe`);
+    await deps.sandbox.addWebhookEndpoint({ url: webhooks.url });
+    jobs = await startJobs(deps);
   } catch (error) {
+    await webhooks?.close();
+    await server?.close();
     await deps.teardown();
     throw error;
   }
-  const running = server;
+  const running = { server, webhooks, jobs };
   return {
-    baseUrl: `http://127.0.0.1:${running.port}`,
+    baseUrl,
     deps,
+    webhooks,
     async close() {
-      await running.close();
+      await running.jobs.close();
+      await running.server.close();
       await deps.teardown();
+      await running.webhooks.close();
     },
   };
 }

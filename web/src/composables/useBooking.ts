@@ -1,24 +1,31 @@
 import type { ServiceCategory } from '@cgp/api/client';
 import { useMutation, useQueryClient } from '@tanstack/vue-query';
+import { computed, ref } from 'vue';
 import {
   bookingRequest,
   newIdempotencyKey,
   type BookingDraft,
   type BookingRequest,
 } from '../lib/booking';
+import { slotRefusal, type SlotRefusal } from '../lib/errors';
 import { trpc } from '../lib/trpc';
+import { checkoutUrl } from './useCheckout';
+import { ordersQueryKey } from './useOrders';
 
-/**
- * Whether residents can book and pay. `booking.create` exists; `payment.checkout` does not yet
- * (api/src/modules/payments), and an order nobody can pay would only hold a neighbour's place for
- * 15 minutes. Until it does, the page shows "即将开放" and sends nothing.
- */
-export const BOOKING_OPEN = false;
+/** The order was made but no checkout could be opened for it; it can be paid from its page. */
+export class CheckoutUnavailable extends Error {
+  constructor(
+    readonly orderId: string,
+    override readonly cause: unknown,
+  ) {
+    super('The order was created but checkout could not be opened', { cause });
+  }
+}
 
-/** The Stripe Checkout URL for an order awaiting payment. */
-function checkoutUrl(_orderId: string): Promise<string> {
-  // Once payment.checkout exists:  return (await trpc.payment.checkout.mutate({ orderId })).url;
-  return Promise.reject(new Error('payment.checkout is not available yet'));
+export interface BookingOutcomes {
+  /** Someone else took the last place, or the slot closed, between page load and submit. */
+  onSlotRefused: (reason: SlotRefusal, error: unknown) => void;
+  onCheckoutUnavailable: (orderId: string, cause: unknown) => void;
 }
 
 /**
@@ -26,9 +33,10 @@ function checkoutUrl(_orderId: string): Promise<string> {
  * URL, and the browser goes there. A retry of the same slot and quantity reuses its idempotency
  * key, so a double tap or a lost answer returns the order already made instead of a second one.
  */
-export function useBooking() {
+export function useBooking(outcomes: BookingOutcomes) {
   const queryClient = useQueryClient();
   let attempt: { signature: string; key: string } | null = null;
+  const leaving = ref(false);
 
   function requestFor(
     draft: BookingDraft & { slotId: string },
@@ -42,21 +50,39 @@ export function useBooking() {
   const mutation = useMutation({
     mutationFn: async (request: BookingRequest) => {
       const order = await trpc.booking.create.mutate(request);
-      return checkoutUrl(order.id);
+      try {
+        return await checkoutUrl(order.id);
+      } catch (error) {
+        throw new CheckoutUnavailable(order.id, error);
+      }
     },
     onSuccess: (url) => {
       attempt = null;
-      window.location.assign(url);
+      leaving.value = true;
+      window.location.href = url;
     },
-    // Capacity moved (ours, or a neighbour's booking that beat us): show the slots as they are now.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['catalog', 'slots'] }),
+    onError: async (error) => {
+      if (error instanceof CheckoutUnavailable) {
+        attempt = null;
+        outcomes.onCheckoutUnavailable(error.orderId, error.cause);
+      } else {
+        const refusal = slotRefusal(error);
+        if (refusal) outcomes.onSlotRefused(refusal, error);
+      }
+      // Capacity moved (ours, or a neighbour's booking that beat us): show the slots as they are now.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['catalog', 'slots'] }),
+        queryClient.invalidateQueries({ queryKey: ordersQueryKey }),
+      ]);
+    },
   });
 
   return {
-    open: BOOKING_OPEN,
     submit: (draft: BookingDraft & { slotId: string }, category: ServiceCategory) =>
       mutation.mutate(requestFor(draft, category)),
-    submitting: mutation.isPending,
+    submitting: computed(() => mutation.isPending.value || leaving.value),
     error: mutation.error,
+    /** Forgets the last failure, e.g. once the resident picks another slot. */
+    reset: () => mutation.reset(),
   };
 }

@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { errorMessageKey, isUnauthorized } from './errors';
+import { errorMessageKey, isUnauthorized, slotRefusal } from './errors';
 
 function apiError(code: string, data: Record<string, unknown> = {}) {
   return TRPCClientError.from({
@@ -46,5 +46,24 @@ describe('errorMessageKey', () => {
   it('recognises an ended session', () => {
     expect(isUnauthorized(apiError('UNAUTHORIZED'))).toBe(true);
     expect(isUnauthorized(apiError('FORBIDDEN'))).toBe(false);
+  });
+
+  it('tells a booking that lost its place from other conflicts', () => {
+    expect(slotRefusal(apiError('CONFLICT', { reason: 'slot_full' }))).toBe('slot_full');
+    expect(slotRefusal(apiError('CONFLICT', { reason: 'booking_closed' }))).toBe('booking_closed');
+    expect(slotRefusal(apiError('CONFLICT', { reason: 'invalid_transition' }))).toBe(null);
+    expect(slotRefusal(apiError('BAD_REQUEST', { reason: 'slot_full' }))).toBe(null);
+    expect(errorMessageKey(apiError('CONFLICT', { reason: 'slot_full' }))).toEqual({
+      key: 'errors.slotFull',
+    });
+  });
+
+  it('explains refused order actions', () => {
+    expect(errorMessageKey(apiError('CONFLICT', { reason: 'invalid_transition' }))).toEqual({
+      key: 'errors.orderChanged',
+    });
+    expect(errorMessageKey(apiError('CONFLICT', { reason: 'payment_window_closed' }))).toEqual({
+      key: 'errors.paymentWindowClosed',
+    });
   });
 });

@@ -16,6 +16,17 @@ export function isUnauthorized(error: unknown): boolean {
   return isApiError(error) && error.data?.code === 'UNAUTHORIZED';
 }
 
+/** Why a booking found no room: the slot filled up, closed, or passed its cut-off meanwhile. */
+export type SlotRefusal = 'slot_full' | 'booking_closed' | 'slot_closed';
+
+export function slotRefusal(error: unknown): SlotRefusal | null {
+  if (!isApiError(error) || error.data?.code !== 'CONFLICT') return null;
+  const reason = error.data.reason;
+  return reason === 'slot_full' || reason === 'booking_closed' || reason === 'slot_closed'
+    ? reason
+    : null;
+}
+
 /**
  * The i18n key (and its parameters) that says what went wrong in a resident's words. The API's
  * `data.reason` is the stable word to translate; the tRPC code is the fallback.
@@ -45,6 +56,20 @@ export function errorMessageKey(error: unknown): { key: string; params?: Record<
       return { key: 'errors.careRecipientRequired' };
     case 'idempotency_key_reused':
       return { key: 'errors.bookingChanged' };
+    case 'not_payable':
+      return { key: 'errors.notPayable' };
+    case 'payment_window_closed':
+      return { key: 'errors.paymentWindowClosed' };
+    case 'payment_processing':
+      return { key: 'errors.paymentProcessing' };
+    case 'invalid_transition':
+      return { key: 'errors.orderChanged' };
+    case 'deadline':
+      return { key: 'errors.deadlinePassed' };
+    case 'not_reviewable':
+      return { key: 'errors.notReviewable' };
+    case 'already_reviewed':
+      return { key: 'errors.alreadyReviewed' };
     case 'invalid_input':
       return data.fieldErrors?.some((f) => f.path[0] === 'phone')
         ? { key: 'errors.invalidPhone' }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { businessDay, businessDayRange, describeDay, formatClock, nextBusinessDays } from './time';
+import {
+  businessDay,
+  businessDayRange,
+  describeDay,
+  formatClock,
+  formatDateTime,
+  formatSlot,
+  nextBusinessDays,
+} from './time';
 
 describe('business time (Asia/Shanghai) on a phone set to New York', () => {
   it('bounds a Shanghai day by its local midnights', () => {
@@ -31,5 +39,16 @@ describe('business time (Asia/Shanghai) on a phone set to New York', () => {
   it('names the day in the reader’s language', () => {
     expect(describeDay('2025-11-28', 'zh-CN')).toEqual({ weekday: '周五', date: '11月28日' });
     expect(describeDay('2025-11-28', 'en')).toEqual({ weekday: 'Fri', date: 'Nov 28' });
+  });
+
+  it('writes a slot and an instant with their Shanghai day', () => {
+    expect(formatSlot('2025-11-28T01:00:00Z', '2025-11-28T03:00:00Z', 'zh-CN')).toBe(
+      '11月28日 周五 09:00–11:00',
+    );
+    expect(formatSlot('2025-11-28T01:00:00Z', '2025-11-28T03:00:00Z', 'en')).toBe(
+      'Fri, Nov 28 09:00–11:00',
+    );
+    // 17:05 on 27 Nov in New York is already 06:05 on 28 Nov in Shanghai.
+    expect(formatDateTime('2025-11-27T22:05:00Z', 'zh-CN')).toBe('11月28日 06:05');
   });
 });

@@ -55,3 +55,16 @@ export function describeDay(day: string, locale: string): { weekday: string; dat
     date: format({ month: 'short', day: 'numeric' }),
   };
 }
+
+/** A slot as a resident reads it: "11月28日 周五 09:00–11:00" / "Fri, Nov 28 09:00–11:00". */
+export function formatSlot(startsAt: string, endsAt: string, locale: string): string {
+  const { weekday, date } = describeDay(businessDay(startsAt), locale);
+  const day = locale.startsWith('zh') ? `${date} ${weekday}` : `${weekday}, ${date}`;
+  return `${day} ${formatClock(startsAt)}–${formatClock(endsAt)}`;
+}
+
+/** An instant with its business day: "11月27日 18:05" / "Nov 27 18:05". */
+export function formatDateTime(instant: string, locale: string): string {
+  const { date } = describeDay(businessDay(instant), locale);
+  return `${date} ${formatClock(instant)}`;
+}

@@ -1,0 +1,19 @@
+import type { Express } from 'express';
+import type { AppDeps } from './deps';
+import { consoleRoutes } from './modules/console/console.routes';
+import { mountPaymentRoutes } from './modules/payments/webhook.routes';
+
+/**
+ * The platform's plain HTTP routes beside tRPC: the Stripe webhook, the console's CSV exports and
+ * the queue dashboard. One place, so every process that serves the API serves all of them.
+ */
+export function platformRoutes(deps: AppDeps) {
+  const consoleHttp = consoleRoutes(deps);
+  return {
+    mount: (app: Express) => {
+      mountPaymentRoutes(deps)(app);
+      consoleHttp.mount(app);
+    },
+    close: consoleHttp.close,
+  };
+}

@@ -1,0 +1,201 @@
+import { sql } from 'drizzle-orm';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../app';
+import {
+  callerFor,
+  createTestDeps,
+  seedEligibleOrders,
+  tokenFor,
+  type EligibleOrdersSeed,
+  type TestDeps,
+} from '../../testing';
+import { buildStatements } from '../settlement/build-statements';
+import { consoleRoutes } from './console.routes';
+
+/**
+ * 20,005 orders × (2 payment + 3 earning postings), less the platform postings of ¥0.01 orders
+ * whose 30% rounds to nothing: just over 100,000 ledger lines.
+ */
+const ORDERS = 20_005;
+
+let deps: TestDeps;
+let seed: EligibleOrdersSeed;
+let server: Server;
+let base: string;
+let routes: ReturnType<typeof consoleRoutes>;
+const tokens: Record<'auditor' | 'ops' | 'resident' | 'merchant', string> = {
+  auditor: '',
+  ops: '',
+  resident: '',
+  merchant: '',
+};
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+  seed = await seedEligibleOrders(deps.db, { merchants: 5, orders: ORDERS });
+  const f = deps.factories;
+  tokens.auditor = await tokenFor(
+    deps,
+    (await f.createPropertyUser(seed.companyId, 'property_auditor')).id,
+  );
+  tokens.ops = await tokenFor(
+    deps,
+    (await f.createPropertyUser(seed.companyId, 'property_ops')).id,
+  );
+  tokens.resident = await tokenFor(deps, seed.residentId);
+  tokens.merchant = await tokenFor(deps, (await f.createMerchantStaff(seed.merchantIds[0]!)).id);
+  routes = consoleRoutes(deps);
+  const app = createApp(deps, { mount: routes.mount });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  server.closeAllConnections();
+  await routes.close();
+  await deps.teardown();
+});
+
+const range = () => ({
+  from: new Date(Date.now() - 7 * 86_400_000).toISOString(),
+  to: new Date(Date.now() + 86_400_000).toISOString(),
+});
+const exportUrl = (report: string, r = range()) =>
+  `${base}/console/export/${report}.csv?${new URLSearchParams(r).toString()}`;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Reads a CSV response chunk by chunk, counting lines without holding the body. */
+async function readCsv(response: Response, keep: (line: string) => boolean) {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder('utf-8');
+  let first: Uint8Array | null = null;
+  let rest = '';
+  let lines = 0;
+  const kept: string[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    first ??= value;
+    const text = rest + decoder.decode(value, { stream: true });
+    const parts = text.split('\r\n');
+    rest = parts.pop()!;
+    lines += parts.length;
+    for (const line of parts) if (keep(line)) kept.push(line);
+  }
+  expect(rest).toBe('');
+  return { first: first!, lines, kept };
+}
+
+describe('CSV export', () => {
+  it('refuses anonymous callers (401), residents and merchants (403) and bad ranges (400)', async () => {
+    expect((await fetch(exportUrl('ledger'))).status).toBe(401);
+    expect((await fetch(exportUrl('ledger'), { headers: bearer('not-a-session') })).status).toBe(
+      401,
+    );
+    for (const who of ['resident', 'merchant'] as const) {
+      const res = await fetch(exportUrl('ledger'), { headers: bearer(tokens[who]) });
+      expect(`${who} ${res.status}`).toBe(`${who} 403`);
+    }
+    const bad = await fetch(exportUrl('ledger', { from: 'yesterday', to: 'x' }), {
+      headers: bearer(tokens.auditor),
+    });
+    expect(bad.status).toBe(400);
+    const unknown = await fetch(exportUrl('salaries'), { headers: bearer(tokens.auditor) });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('streams over 100,000 ledger lines with a BOM, Chinese text and flat memory', async () => {
+    const { rows } = await deps.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM ledger_postings`,
+    );
+    const ledgerLines = rows[0]!.n;
+    expect(ledgerLines).toBeGreaterThanOrEqual(100_000);
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 10);
+    const started = Date.now();
+    const res = await fetch(exportUrl('ledger'), {
+      headers: { cookie: `cgp_session=${tokens.auditor}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const csv = await readCsv(
+      res,
+      (line) => line.startsWith('分录行ID') || line.includes(',商户1,'),
+    );
+    clearInterval(sampler);
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    console.info(
+      `ledger export: ${csv.lines - 1} lines in ${Date.now() - started} ms; RSS before ${mb(rssBefore)} MB, peak ${mb(peak)} MB (+${mb(peak - rssBefore)} MB)`,
+    );
+    expect([...csv.first.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.lines).toBe(ledgerLines + 1);
+    expect(csv.kept[0]).toMatch(/^分录行ID,分录ID,类型,时间,科目,/);
+    expect(csv.kept.length).toBeGreaterThan(1);
+    // The 100,000 lines are about 20 MB of CSV; streaming must not hold them.
+    expect(peak - rssBefore).toBeLessThan(150 * 1024 * 1024);
+  }, 120_000);
+
+  it('exports the revenue share that ties out to audit.revenueShare, and the statements', async () => {
+    const r = range();
+    const res = await fetch(exportUrl('revenue-share', r), { headers: bearer(tokens.ops) });
+    expect(res.status).toBe(200);
+    const csv = await readCsv(res, () => true);
+    expect(csv.kept[0]).toBe(
+      '日期,商户,商户ID,品类,订单数,总额(分),退款(分),净额(分),商户分成(分),平台收入(分)',
+    );
+    const rows = csv.kept.slice(1).map((l) => l.split(','));
+    const sum = (i: number) => rows.reduce((s, row) => s + Number(row[i]), 0);
+    const auditorId = (await deps.db.query.users.findFirst({
+      where: (u, { eq }) => eq(u.companyId, seed.companyId),
+    }))!.id;
+    const share = await (
+      await callerFor(deps, auditorId)
+    ).audit.revenueShare({
+      ...r,
+      groupBy: 'merchant',
+    });
+    expect(sum(4)).toBe(ORDERS);
+    expect(sum(5)).toBe(seed.totalFen);
+    expect(sum(9)).toBe(share.totals.platformFen);
+    expect(sum(8)).toBe(share.totals.merchantFen);
+
+    await buildStatements(deps.db, { merchantIds: seed.merchantIds });
+    const statements = await readCsv(
+      await fetch(exportUrl('statements', r), { headers: bearer(tokens.auditor) }),
+      () => true,
+    );
+    expect(statements.kept).toHaveLength(1 + seed.merchantIds.length);
+    expect(statements.kept.slice(1).every((l) => /^[0-9a-f-]{36},商户\d,/.test(l))).toBe(true);
+  }, 60_000);
+});
+
+describe('queue dashboard', () => {
+  it('is for property_ops only', async () => {
+    const url = `${base}/console/queues`;
+    expect((await fetch(url)).status).toBe(401);
+    for (const who of ['resident', 'merchant', 'auditor'] as const) {
+      const res = await fetch(url, { headers: bearer(tokens[who]) });
+      expect(`${who} ${res.status}`).toBe(`${who} 403`);
+    }
+    const api = await fetch(`${url}/api/queues`, { headers: bearer(tokens.auditor) });
+    expect(api.status).toBe(403);
+
+    const page = await fetch(url, { headers: { cookie: `cgp_session=${tokens.ops}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    const queues = await fetch(`${url}/api/queues`, { headers: bearer(tokens.ops) });
+    expect(queues.status).toBe(200);
+    const body = (await queues.json()) as { queues: { name: string }[] };
+    expect(body.queues.map((q) => q.name).sort()).toEqual(
+      ['order-timers', 'payments', 'payouts', 'reconciliation', 'settlement', 'surveys'].sort(),
+    );
+  });
+});

@@ -1,0 +1,7 @@
+/** The API's merchant-portal schemas, so forms validate exactly as the server will. */
+export {
+  createServiceInput,
+  MAX_TEMPLATE_WEEKS,
+  reasonSchema,
+  slotTemplateInput,
+} from '@cgp/api/client';

@@ -1,0 +1,90 @@
+import type { RouterInputs, RouterOutputs } from '@cgp/api/client';
+import { bpsToPercentText, fenToYuanText, parsePercent, parseYuan } from './money';
+import { createServiceInput } from './schemas';
+import { invalidPaths } from './validation';
+
+export type MerchantService = RouterOutputs['merchant']['services']['list']['items'][number];
+export type ServiceInput = RouterInputs['merchant']['services']['create'];
+
+/** The service dialog's fields: money as yuan text and the late fee as a percentage. */
+export interface ServiceForm {
+  titleZh: string;
+  titleEn: string;
+  descriptionZh: string;
+  descriptionEn: string;
+  priceYuan: string;
+  pricingUnit: ServiceInput['pricingUnit'];
+  minQuantity: number;
+  maxQuantity: number;
+  durationMinutes: number;
+  freeCancelMinutes: number;
+  lateFeePercent: string;
+  bookingCutoffMinutes: number;
+  communityIds: string[];
+}
+export type ServiceFormField = keyof ServiceForm;
+
+export function emptyServiceForm(communityIds: string[]): ServiceForm {
+  return {
+    titleZh: '',
+    titleEn: '',
+    descriptionZh: '',
+    descriptionEn: '',
+    priceYuan: '',
+    pricingUnit: 'per_visit',
+    minQuantity: 1,
+    maxQuantity: 1,
+    durationMinutes: 60,
+    freeCancelMinutes: 120,
+    lateFeePercent: '20',
+    bookingCutoffMinutes: 60,
+    communityIds,
+  };
+}
+
+export function serviceToForm(service: MerchantService): ServiceForm {
+  return {
+    titleZh: service.titleZh,
+    titleEn: service.titleEn,
+    descriptionZh: service.descriptionZh,
+    descriptionEn: service.descriptionEn,
+    priceYuan: fenToYuanText(service.priceFen),
+    pricingUnit: service.pricingUnit,
+    minQuantity: service.minQuantity,
+    maxQuantity: service.maxQuantity,
+    durationMinutes: service.durationMinutes,
+    freeCancelMinutes: service.freeCancelMinutes,
+    lateFeePercent: bpsToPercentText(service.lateCancelFeeBps),
+    bookingCutoffMinutes: service.bookingCutoffMinutes,
+    communityIds: [...service.communityIds],
+  };
+}
+
+/** Form fields named after the API's: price and fee are typed in other units. */
+const FIELD_OF: Record<string, ServiceFormField> = {
+  priceFen: 'priceYuan',
+  lateCancelFeeBps: 'lateFeePercent',
+};
+
+/**
+ * The API input a form describes, checked by the API's own schema; or the fields that are wrong
+ * (the dialog says why in the reader's language).
+ */
+export function readServiceForm(
+  form: ServiceForm,
+):
+  | { input: ServiceInput; invalid?: undefined }
+  | { input?: undefined; invalid: Set<ServiceFormField> } {
+  const { priceYuan, lateFeePercent, ...rest } = form;
+  const input: ServiceInput = {
+    ...rest,
+    priceFen: parseYuan(priceYuan) ?? Number.NaN,
+    lateCancelFeeBps: parsePercent(lateFeePercent) ?? Number.NaN,
+  };
+  const invalid = new Set(
+    [...invalidPaths(createServiceInput, input)].map(
+      (path) => FIELD_OF[path.split('.')[0]!] ?? (path.split('.')[0] as ServiceFormField),
+    ),
+  );
+  return invalid.size ? { invalid } : { input };
+}

@@ -1,0 +1,22 @@
+import type { AppRouter } from '@cgp/api/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+
+const url = '/trpc';
+
+/**
+ * The portal's one tRPC client. Plain JSON (the API has no transformer): timestamps arrive as ISO
+ * strings and money as integer fen. Subscriptions (the live order queue) go over server-sent
+ * events, everything else over batched HTTP; the session travels in the httpOnly cookie.
+ */
+export const trpc = createTRPCClient<AppRouter>({
+  links: [
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({ url, eventSourceOptions: { withCredentials: true } }),
+      false: httpBatchLink({
+        url,
+        fetch: (input, init) => fetch(input, { ...init, credentials: 'include' }),
+      }),
+    }),
+  ],
+});

@@ -1,0 +1,132 @@
+import { buildStatements } from '@cgp/api';
+import { callerFor, seedEligibleOrders } from '@cgp/api/testing';
+import { sql } from 'drizzle-orm';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot } from './support/browser';
+import { startPlatform, type Platform } from './support/platform';
+
+const AUDITOR = { phone: '13700000001', password: 'demo1234' };
+const POLL = { timeout: 10_000 };
+
+let platform: Platform;
+let browser: Browser;
+
+/** Earned orders for the demo merchants (set-based, ledger included), then a settlement run. */
+async function seedSettledOrders() {
+  const db = platform.deps.db;
+  const one = async <T extends Record<string, unknown>>(q: ReturnType<typeof sql>) =>
+    (await db.execute<T>(q)).rows;
+  const [resident] = await one<{
+    id: string;
+    unit_id: string;
+    community_id: string;
+    company_id: string;
+  }>(sql`
+    SELECT u.id, u.unit_id, un.community_id, c.company_id FROM users u
+      JOIN units un ON un.id = u.unit_id JOIN communities c ON c.id = un.community_id
+     WHERE u.phone = '13800000001'`);
+  const merchants = await one<{ merchant_id: string; service_id: string; slot_id: string }>(sql`
+    SELECT DISTINCT ON (m.id) m.id AS merchant_id, s.id AS service_id, sl.id AS slot_id
+      FROM merchants m JOIN services s ON s.merchant_id = m.id JOIN slots sl ON sl.service_id = s.id
+     WHERE m.company_id = ${resident!.company_id} ORDER BY m.id, sl.starts_at`);
+  await db.execute(sql`
+    UPDATE merchants SET stripe_account_id = coalesce(stripe_account_id, 'acct_e2e_' || left(id::text, 8)),
+           payouts_enabled = true WHERE company_id = ${resident!.company_id}`);
+  // Room on the demo slots for the seeded orders, without touching what residents can book.
+  for (const m of merchants)
+    await db.execute(sql`UPDATE slots SET capacity = capacity + 100 WHERE id = ${m.slot_id}`);
+  await seedEligibleOrders(db, {
+    merchants: merchants.length,
+    orders: 30,
+    market: {
+      companyId: resident!.company_id,
+      communityId: resident!.community_id,
+      unitId: resident!.unit_id,
+      residentId: resident!.id,
+      merchants: merchants.map((m) => ({
+        merchantId: m.merchant_id,
+        serviceId: m.service_id,
+        slotId: m.slot_id,
+      })),
+    },
+  });
+  await buildStatements(db, { merchantIds: merchants.map((m) => m.merchant_id) });
+}
+
+beforeAll(async () => {
+  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
+  await seedSettledOrders();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+const shanghaiDay = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+describe('property console at 1440×900', () => {
+  it('shows the auditor the revenue share by merchant, tying out to audit.revenueShare, down to ledger postings', async () => {
+    const context = await browser.newContext({
+      baseURL: platform.baseUrl,
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto('/login?redirect=/console');
+      await page.getByLabel('手机号').fill(AUDITOR.phone);
+      await page.getByLabel('密码').fill(AUDITOR.password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(/\/console/);
+      const table = page.getByTestId('revenue-table');
+      await expect.poll(() => table.locator('tbody tr').count(), POLL).toBeGreaterThan(0);
+      await page.waitForTimeout(500);
+      await screenshot(page, 'console-revenue-share', { fullPage: false });
+
+      // The same range the page starts with: this month so far, in business days.
+      const today = shanghaiDay(new Date());
+      const to = new Date(`${today}T00:00:00+08:00`);
+      to.setUTCDate(to.getUTCDate() + 1);
+      const [auditor] = (
+        await platform.deps.db.execute<{ id: string }>(
+          sql`SELECT id FROM users WHERE phone = ${AUDITOR.phone}`,
+        )
+      ).rows;
+      const share = await (
+        await callerFor(platform.deps, auditor!.id)
+      ).audit.revenueShare({
+        from: new Date(`${today.slice(0, 8)}01T00:00:00+08:00`).toISOString(),
+        to: to.toISOString(),
+        groupBy: 'merchant',
+      });
+      const totalsRow = await table.locator('.el-table__footer-wrapper tr').first().innerText();
+      const yuan = (fen: number) =>
+        `¥${Math.trunc(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
+      expect(share.totals.orderCount).toBeGreaterThanOrEqual(30);
+      for (const fen of [share.totals.grossFen, share.totals.merchantFen, share.totals.platformFen])
+        expect(totalsRow).toContain(yuan(fen));
+      expect(totalsRow).toContain(String(share.totals.orderCount));
+
+      await page.getByTestId('drill').first().click();
+      const orders = page.getByTestId('orders-table');
+      await expect.poll(() => orders.locator('tbody tr').count(), POLL).toBeGreaterThan(0);
+      await screenshot(page, 'console-orders', { fullPage: false });
+      await orders.locator('tbody tr').first().click();
+      const postings = page.getByTestId('postings-table');
+      await expect.poll(() => postings.locator('tbody tr').count(), POLL).toBeGreaterThanOrEqual(4);
+      const text = await postings.innerText();
+      expect(text).toContain('cash:stripe');
+      expect(text).toContain('revenue:platform');
+      await screenshot(page, 'console-order-ledger', { fullPage: false });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,252 @@
+import { merchants, services, slots, users } from '@cgp/db';
+import { bookSlot, callerFor, payOrder } from '@cgp/api/testing';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMerchantPortalBuilt, openDesk, settled, signIn } from './merchant-support';
+import { launchBrowser, screenshot as save } from './support/browser';
+import { startPlatform, type Platform } from './support/platform';
+
+const SUNSHINE = '13900000001'; // 阳光家政, housekeeping
+const SPEEDY = '13900000002'; // 速达外卖, meal delivery
+const RESIDENT = '13800000001';
+
+let platform: Platform;
+let browser: Browser;
+
+beforeAll(async () => {
+  // The API mounts the portal only if it is built when the platform starts.
+  await ensureMerchantPortalBuilt();
+  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+async function userId(phone: string): Promise<string> {
+  const [row] = await platform.deps.db.select().from(users).where(eq(users.phone, phone));
+  return row!.id;
+}
+
+/** The next bookable demo slot of one of 阳光家政's services. */
+async function nextSlot(titleZh: string, skip = 0): Promise<string> {
+  const rows = await platform.deps.db
+    .select({ id: slots.id })
+    .from(slots)
+    .innerJoin(services, eq(services.id, slots.serviceId))
+    .innerJoin(merchants, eq(merchants.id, services.merchantId))
+    .where(
+      and(
+        eq(merchants.name, '阳光家政'),
+        eq(services.titleZh, titleZh),
+        gt(slots.startsAt, new Date(Date.now() + 24 * 3_600_000)),
+      ),
+    )
+    .orderBy(asc(slots.startsAt))
+    .limit(skip + 1);
+  return rows[skip]!.id;
+}
+
+/** A resident books and pays through the API, as the payment webhook would complete it. */
+async function residentBooksAndPays(slotId: string, quantity: number, notes?: string) {
+  const order = await bookSlot(platform.deps, await userId(RESIDENT), slotId, { quantity, notes });
+  await payOrder(platform.deps, order.id);
+  return order;
+}
+
+/** A 1440×900 screenshot once the page has stopped moving. */
+async function screenshot(page: Page, name: string, options?: { fullPage?: boolean }) {
+  await settled(page);
+  return save(page, name, options);
+}
+
+const row = (page: Page, orderId: string) =>
+  page.locator('tr.order-row', { has: page.locator(`[data-order-id="${orderId}"]`) });
+
+async function signedInDesk(phone: string) {
+  const desk = await openDesk(browser, platform.baseUrl);
+  await desk.page.goto('/merchant/');
+  await desk.page.waitForURL(/\/merchant\/login/);
+  await signIn(desk.page, phone);
+  await desk.page.waitForURL(/\/merchant\/orders$/);
+  return desk;
+}
+
+describe('merchant portal at 1440×900', () => {
+  it('tells a resident the portal is for merchants, and lets the merchant in', async () => {
+    const { context, page, errors } = await openDesk(browser, platform.baseUrl);
+    try {
+      await page.goto('/merchant/orders');
+      await page.waitForURL(/\/merchant\/login\?redirect=/);
+      await page.getByRole('heading', { name: '商户登录' }).waitFor();
+      await screenshot(page, 'merchant-login');
+
+      await signIn(page, RESIDENT);
+      const notice = page.getByTestId('not-merchant');
+      await notice.waitFor();
+      expect(await notice.innerText()).toContain('该账号不是商户账号');
+      expect(page.url()).toContain('/merchant/login');
+      await screenshot(page, 'merchant-login-not-merchant');
+
+      await signIn(page, SUNSHINE);
+      await page.waitForURL(/\/merchant\/orders$/);
+      await page.getByText('阳光家政', { exact: true }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('shows a paid order live, then accepts, starts and completes it', async () => {
+    const { context, page, errors } = await signedInDesk(SUNSHINE);
+    try {
+      await page.getByTestId('live-state').getByText('实时接单中').waitFor();
+      await page.getByText('暂无待处理订单，新订单会自动出现在这里').waitFor();
+      await screenshot(page, 'merchant-orders-empty', { fullPage: false });
+
+      // A resident books and pays while the queue is open: it appears without a reload.
+      const started = Date.now();
+      const order = await residentBooksAndPays(await nextSlot('日常保洁'), 2, '请带鞋套，家里有猫');
+      await row(page, order.id).waitFor({ timeout: 3_000 });
+      const appearedAfter = Date.now() - started;
+      expect(appearedAfter).toBeLessThan(3_000);
+      expect(await row(page, order.id).getAttribute('class')).toContain('order-row--fresh');
+      const text = await row(page, order.id).innerText();
+      expect(text).toContain('日常保洁');
+      expect(text).toContain('¥100.00');
+      expect(text).toContain('张阿姨');
+      expect(text).toContain('阳光花园 1号楼 1-101');
+      expect(text).toMatch(/09:00–11:00/); // Shanghai time on a New York computer
+      expect(text).toMatch(/剩余 1[45]:\d\d/); // the 15-minute acceptance countdown
+      await page.locator('.el-notification').getByText('新订单').waitFor();
+      await screenshot(page, 'merchant-orders-new', { fullPage: false });
+
+      // Accept from the queue.
+      await row(page, order.id).getByRole('button', { name: '接单' }).click();
+      await row(page, order.id).getByText('已接单').waitFor();
+      // Its new-order notification goes away once the order has been dealt with.
+      await page.locator('.el-notification').waitFor({ state: 'detached' });
+
+      // The drawer shows the address, the notes and the timeline so far.
+      await row(page, order.id).getByRole('button', { name: '详情' }).click();
+      const detail = page.getByTestId('order-detail');
+      await detail.getByText('请带鞋套，家里有猫').waitFor();
+      const detailText = await detail.innerText();
+      expect(detailText).toContain('阳光花园 1号楼 1-101');
+      for (const step of ['待支付', '待接单', '已接单']) expect(detailText).toContain(step);
+      await screenshot(page, 'merchant-order-detail', { fullPage: false });
+
+      // Start and complete from the drawer's footer.
+      const drawer = page.locator('.el-drawer');
+      await drawer.getByRole('button', { name: '开始服务' }).click();
+      await detail.getByText('服务中').first().waitFor();
+      await drawer.getByRole('button', { name: '完成服务' }).click();
+      await page.getByText('服务已完成，等待住户确认').waitFor();
+      await page.keyboard.press('Escape');
+
+      // A completed order leaves the to-do list and shows under 已完成.
+      await row(page, order.id).waitFor({ state: 'detached' });
+      await page.getByTestId('status-filter').getByText('已完成').click();
+      await row(page, order.id).getByText('已完成').waitFor();
+      const owner = await callerFor(platform.deps, await userId(SUNSHINE));
+      expect((await owner.merchant.orders.get({ id: order.id })).status).toBe('completed');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('manages services, weekly slots, reviews and earnings', async () => {
+    // One finished, confirmed and rated order, so reviews and earnings have something to show.
+    const order = await residentBooksAndPays(await nextSlot('深度保洁'), 1);
+    const owner = await callerFor(platform.deps, await userId(SUNSHINE));
+    await owner.merchant.orders.accept({ id: order.id });
+    await owner.merchant.orders.start({ id: order.id });
+    await owner.merchant.orders.complete({ id: order.id });
+    const resident = await callerFor(platform.deps, await userId(RESIDENT));
+    await resident.order.confirm({ id: order.id });
+    await resident.order.review({ id: order.id, rating: 5, comment: '阿姨很细心，厨房擦得锃亮' });
+
+    const { context, page, errors } = await signedInDesk(SUNSHINE);
+    try {
+      // Services: the demo's two, and a new one validated by the shared schema before saving.
+      await page.getByRole('menuitem', { name: '服务管理' }).click();
+      await page.getByText('深度保洁').waitFor();
+      expect(await page.locator('.el-table__body').innerText()).toContain('¥50.00/小时');
+      await screenshot(page, 'merchant-services', { fullPage: false });
+      await page.getByRole('button', { name: '新建服务' }).click();
+      await page.getByTestId('service-save').click();
+      await page.getByText('请填写中文名称（不超过60字）').waitFor();
+      await page.getByText('请输入大于0的金额，最多两位小数').waitFor();
+      await screenshot(page, 'merchant-service-dialog', { fullPage: false });
+      await page.getByLabel('名称（中文）').fill('空调清洗');
+      await page.getByLabel('名称（英文）').fill('Air-conditioner cleaning');
+      await page.getByLabel('单价').fill('128.5');
+      await page.getByTestId('service-save').click();
+      await page.getByText('已创建服务').waitFor();
+      await page.locator('.el-table__body').getByText('¥128.50').waitFor();
+
+      // Schedule: the demo already has two weeks of 09:00 and 14:00 slots, so a three-week
+      // template creates only the third week and says it skips the rest.
+      await page.getByRole('menuitem', { name: '排班与时段' }).click();
+      await page.getByLabel('生成周数').fill('3');
+      await page.getByLabel('生成周数').press('Tab');
+      await page.getByTestId('template-preview').click();
+      const preview = page.getByTestId('template-preview-result');
+      await preview.waitFor();
+      expect(await preview.innerText()).toMatch(/将新建 \d+ 个时段（\d+ 个已存在，将跳过）/);
+      await screenshot(page, 'merchant-schedule-preview', { fullPage: false });
+      await page.getByTestId('template-apply').click();
+      await page.getByText(/已生成 \d+ 个时段/).waitFor();
+      await page.getByTestId('day-slots').waitFor();
+      await screenshot(page, 'merchant-schedule', { fullPage: false });
+
+      // Reviews with their summary; earnings with the confirmed order counted as available.
+      await page.getByRole('menuitem', { name: '评价' }).click();
+      await page.getByText('阿姨很细心，厨房擦得锃亮').waitFor();
+      expect(await page.getByTestId('review-summary').innerText()).toContain('5.0');
+      await screenshot(page, 'merchant-reviews', { fullPage: false });
+      await page.getByRole('menuitem', { name: '收入结算' }).click();
+      await page.getByTestId('earnings-available').waitFor();
+      // ¥399 deep cleaning, 70% to the merchant.
+      expect(await page.getByTestId('earnings-available').innerText()).toContain('¥279.30');
+      await screenshot(page, 'merchant-earnings', { fullPage: false });
+
+      // English, remembered across a reload.
+      await page.locator('header').getByText('简体中文').click();
+      await page.getByRole('option', { name: 'English' }).click();
+      await page.getByRole('menuitem', { name: 'Order queue' }).click();
+      await page.reload();
+      await page.getByRole('heading', { name: 'Order queue' }).waitFor();
+      await screenshot(page, 'merchant-orders-en', { fullPage: false });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('shows 速达外卖’s staff none of 阳光家政’s orders or services', async () => {
+    const theirs = await residentBooksAndPays(await nextSlot('日常保洁', 1), 2);
+    const { context, page, errors } = await signedInDesk(SPEEDY);
+    try {
+      await page.getByText('速达外卖', { exact: true }).waitFor();
+      await page.getByTestId('status-filter').getByText('全部').click();
+      await page.getByText('暂无订单').waitFor();
+      expect(await page.locator(`[data-order-id="${theirs.id}"]`).count()).toBe(0);
+      await screenshot(page, 'merchant-isolation-orders', { fullPage: false });
+
+      await page.getByRole('menuitem', { name: '服务管理' }).click();
+      await page.getByText('营养午餐').waitFor();
+      const table = await page.locator('.el-table__body').innerText();
+      expect(table).toContain('家常晚餐');
+      expect(table).not.toContain('日常保洁');
+      expect(table).not.toContain('深度保洁');
+      await screenshot(page, 'merchant-isolation-services', { fullPage: false });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

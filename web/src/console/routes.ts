@@ -1,0 +1,38 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+/** The console's pages under `/console`, each its own chunk. */
+export const consoleChildren: RouteRecordRaw[] = [
+  { path: '', name: 'console-revenue', component: () => import('./pages/RevenueSharePage.vue') },
+  { path: 'orders', name: 'console-orders', component: () => import('./pages/OrdersPage.vue') },
+  {
+    path: 'orders/:id',
+    name: 'console-order',
+    component: () => import('./pages/OrderLedgerPage.vue'),
+    props: true,
+  },
+  {
+    path: 'statements',
+    name: 'console-statements',
+    component: () => import('./pages/StatementsPage.vue'),
+  },
+  {
+    path: 'reconciliation',
+    name: 'console-reconciliation',
+    component: () => import('./pages/ReconciliationPage.vue'),
+  },
+  {
+    path: 'disputes',
+    name: 'console-disputes',
+    component: () => import('./pages/DisputesPage.vue'),
+  },
+  {
+    path: 'merchants',
+    name: 'console-merchants',
+    component: () => import('./pages/MerchantsPage.vue'),
+  },
+  {
+    path: 'audit-log',
+    name: 'console-audit-log',
+    component: () => import('./pages/AuditLogPage.vue'),
+  },
+];

@@ -1,0 +1,33 @@
+import type { RouterOutputs } from '@cgp/api/client';
+import { useQuery } from '@tanstack/vue-query';
+import { computed } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { meQueryOptions } from '../composables/useAuth';
+import { consoleMessages } from './messages';
+
+export type ConsoleOrder = RouterOutputs['console']['orders']['items'][number];
+
+/** The console's texts, following the app's language. */
+export function useConsoleI18n() {
+  return useI18n({ messages: consoleMessages, useScope: 'local', inheritLocale: true });
+}
+
+/** Whether the signed-in user may change things (property_ops) or only read (property_auditor). */
+export function useIsOps() {
+  const me = useQuery(meQueryOptions);
+  return computed(() => me.data.value?.role === 'property_ops');
+}
+
+/** Business days in Asia/Shanghai: a [from, to) range of whole days as ISO instants. */
+export function dayRange(fromDay: string, toDay: string): { from: string; to: string } {
+  const to = new Date(`${toDay}T00:00:00+08:00`);
+  to.setUTCDate(to.getUTCDate() + 1);
+  return { from: new Date(`${fromDay}T00:00:00+08:00`).toISOString(), to: to.toISOString() };
+}
+
+export function shanghaiDay(date: Date): string {
+  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export const formatTime = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—';

@@ -1,0 +1,107 @@
+import type { OrderStatus } from '@cgp/api/client';
+
+export type TagTone = 'primary' | 'success' | 'warning' | 'danger' | 'default';
+
+/**
+ * Colour of each status chip: orange where the resident has something to do, blue while the
+ * order is under way, green when it ended well, grey when it ended otherwise.
+ */
+export const statusTones = {
+  pending_payment: 'warning',
+  paid: 'primary',
+  expired: 'default',
+  accepted: 'primary',
+  rejected: 'default',
+  cancelled: 'default',
+  in_service: 'primary',
+  completed: 'warning',
+  confirmed: 'success',
+  disputed: 'danger',
+  refunded: 'default',
+  settled: 'success',
+} as const satisfies Record<OrderStatus, TagTone>;
+
+export interface TimelineEvent {
+  actorKind: 'resident' | 'merchant' | 'property_ops' | 'system';
+  to: OrderStatus;
+  reason: string | null;
+}
+
+/** The i18n key saying what happened at one step of the timeline, from the resident's side. */
+export function timelineKey(event: TimelineEvent): string {
+  switch (event.to) {
+    case 'rejected':
+      return event.actorKind === 'system' ? 'timeline.slaRejected' : 'timeline.rejected';
+    case 'cancelled':
+      return event.actorKind === 'merchant' ? 'timeline.merchantCancelled' : 'timeline.cancelled';
+    case 'confirmed':
+      if (event.actorKind === 'system') return 'timeline.autoConfirmed';
+      return event.actorKind === 'property_ops'
+        ? 'timeline.resolvedConfirmed'
+        : 'timeline.confirmed';
+    default:
+      return `timeline.${event.to}`;
+  }
+}
+
+/** Reasons a person wrote (why they cancelled, refused, complained) are shown; notes the system keeps for itself are not. */
+const WRITTEN_REASONS: readonly OrderStatus[] = ['cancelled', 'rejected', 'disputed', 'refunded'];
+
+export function shownReason(event: TimelineEvent): string | null {
+  if (!event.reason || event.actorKind === 'system') return null;
+  return event.actorKind === 'property_ops' || WRITTEN_REASONS.includes(event.to)
+    ? event.reason
+    : null;
+}
+
+export type OrderAction = 'pay' | 'cancel' | 'dispute' | 'confirm';
+
+/** What the resident may do with an order now, in the order the buttons appear. */
+export function availableActions(
+  order: {
+    status: OrderStatus;
+    paymentDueAt: string | null;
+    cancelPreview: unknown;
+    canConfirm: boolean;
+    canDispute: boolean;
+  },
+  now: Date = new Date(),
+): OrderAction[] {
+  const actions: OrderAction[] = [];
+  if (
+    order.status === 'pending_payment' &&
+    (!order.paymentDueAt || Date.parse(order.paymentDueAt) > now.getTime())
+  ) {
+    actions.push('pay');
+  }
+  if (order.cancelPreview) actions.push('cancel');
+  if (order.canDispute) actions.push('dispute');
+  if (order.canConfirm) actions.push('confirm');
+  return actions;
+}
+
+/**
+ * How long the return page from checkout says "确认中" before it admits the payment has not
+ * arrived. Webhooks normally land within seconds.
+ */
+export const PAYMENT_CONFIRM_TIMEOUT_MS = 30_000;
+
+export type PaymentWait = 'confirming' | 'slow' | null;
+
+/**
+ * What the page the resident returns to from checkout shows: while the order still awaits
+ * payment it is confirming, and after `PAYMENT_CONFIRM_TIMEOUT_MS` it is slow (pay again, or
+ * keep waiting).
+ */
+export function paymentWait(status: OrderStatus | undefined, timedOut: boolean): PaymentWait {
+  if (status !== 'pending_payment') return null;
+  return timedOut ? 'slow' : 'confirming';
+}
+
+/** How often to ask for the order while waiting for the payment webhook. */
+export function paymentPollMs(wait: PaymentWait): number | false {
+  if (wait === 'confirming') return 1_500;
+  // A late webhook still turns the page green, without hammering the API.
+  if (wait === 'slow') return 5_000;
+  return false;
+}
