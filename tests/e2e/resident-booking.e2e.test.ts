@@ -411,6 +411,40 @@ describe('booking and paying at 375×667', () => {
     }
   });
 
+  it('takes the resident to the new order to pay later when checkout cannot be opened', async () => {
+    const { context, page, errors } = await openPhone(browser, platform.baseUrl);
+    try {
+      await page.goto('/login');
+      await signIn(page, ZH);
+      await pickCleaningSlot(page, /^日常保洁/, '选择日期', 6, '09:00');
+
+      // The processor fails every attempt (the SDK retries twice itself).
+      platform.deps.sandbox.faults.inject({
+        kind: 'server_error',
+        method: 'POST',
+        path: '/v1/checkout/sessions*',
+        times: 10,
+      });
+      await page.getByTestId('submit-booking').click();
+      await page.waitForURL(ORDER_URL);
+      await page.getByText('服务暂时不可用，请稍后再试').waitFor();
+      const title = page.getByTestId('order-status-title');
+      expect(await title.textContent()).toBe('待支付');
+
+      // The place is held; once the processor is back, paying from the order works.
+      platform.deps.sandbox.faults.clear();
+      await page.getByTestId('action-pay').click();
+      await page.waitForURL((url) => url.origin !== platform.baseUrl);
+      await page.getByRole('button', { name: /^支付 Pay/ }).click();
+      await page.waitForURL(/\/orders\/[0-9a-f-]{36}\?paid=1$/);
+      await expect.poll(() => title.textContent(), POLL).toBe('已支付');
+      expect(errors).toEqual([]);
+    } finally {
+      platform.deps.sandbox.faults.clear();
+      await context.close();
+    }
+  });
+
   it('cancels a paid order after showing the refund and the fee, and refunds it', async () => {
     const { context, page, errors } = await openPhone(browser, platform.baseUrl);
     try {

@@ -1,6 +1,6 @@
 import type { ServiceCategory } from '@cgp/api/client';
 import { useMutation, useQueryClient } from '@tanstack/vue-query';
-import { computed, ref } from 'vue';
+import { computed } from 'vue';
 import {
   bookingRequest,
   newIdempotencyKey,
@@ -9,7 +9,7 @@ import {
 } from '../lib/booking';
 import { slotRefusal, type SlotRefusal } from '../lib/errors';
 import { trpc } from '../lib/trpc';
-import { checkoutUrl } from './useCheckout';
+import { checkoutUrl, useLeaveForCheckout } from './useCheckout';
 import { ordersQueryKey } from './useOrders';
 
 /** The order was made but no checkout could be opened for it; it can be paid from its page. */
@@ -36,7 +36,7 @@ export interface BookingOutcomes {
 export function useBooking(outcomes: BookingOutcomes) {
   const queryClient = useQueryClient();
   let attempt: { signature: string; key: string } | null = null;
-  const leaving = ref(false);
+  const { leaving, leave } = useLeaveForCheckout();
 
   function requestFor(
     draft: BookingDraft & { slotId: string },
@@ -58,8 +58,7 @@ export function useBooking(outcomes: BookingOutcomes) {
     },
     onSuccess: (url) => {
       attempt = null;
-      leaving.value = true;
-      window.location.href = url;
+      leave(url);
     },
     onError: async (error) => {
       if (error instanceof CheckoutUnavailable) {

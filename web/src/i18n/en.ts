@@ -153,7 +153,6 @@ export default {
     unitPrice: 'Unit price',
     total: 'Order total',
     refunded: 'Refunded',
-    paidNet: 'You paid',
     timeline: 'Progress',
     number: 'Order number',
     createdAt: 'Ordered at',

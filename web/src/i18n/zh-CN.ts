@@ -147,7 +147,6 @@ export default {
     unitPrice: '单价',
     total: '订单金额',
     refunded: '已退款',
-    paidNet: '实付金额',
     timeline: '订单进度',
     number: '订单编号',
     createdAt: '下单时间',
