@@ -1,3 +1,4 @@
+import { and, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { BadRequest } from '../errors';
 
@@ -21,6 +22,22 @@ export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
   } catch {
     throw new BadRequest('invalid_cursor', 'The page cursor is not valid');
   }
+}
+
+/**
+ * The keyset condition "after the cursor" for a listing ordered by (key, id) in `direction`:
+ * rows past the last one of the previous page. Undefined (no condition) on the first page.
+ */
+export function afterCursor(
+  cursor: KeysetCursor | null,
+  key: AnyColumn,
+  id: AnyColumn,
+  direction: 'asc' | 'desc',
+): SQL | undefined {
+  if (!cursor) return undefined;
+  const past = direction === 'asc' ? gt : lt;
+  const at = new Date(cursor.key);
+  return or(past(key, at), and(eq(key, at), past(id, cursor.id)));
 }
 
 /** Builds `{items, nextCursor}` from a query that fetched one row more than the page size. */

@@ -1,7 +1,7 @@
 import { merchants, serviceCommunities, services, slots, type DbOrTx } from '@cgp/db';
-import { and, asc, eq, gt, gte, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { decodeCursor, page } from '../../lib/cursor';
+import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import { NotFound } from '../../errors';
 import type { Actor } from '../identity/actor';
 import type { listServicesInput, listSlotsInput } from './catalog.schema';
@@ -56,12 +56,7 @@ export async function listServices(
       and(
         visibleServices(db, actor, input.communityId),
         input.category ? eq(services.category, input.category) : undefined,
-        cursor
-          ? or(
-              gt(services.createdAt, new Date(cursor.key)),
-              and(eq(services.createdAt, new Date(cursor.key)), gt(services.id, cursor.id)),
-            )
-          : undefined,
+        afterCursor(cursor, services.createdAt, services.id, 'asc'),
       ),
     )
     .orderBy(asc(services.createdAt), asc(services.id))
@@ -107,12 +102,7 @@ export async function listSlots(db: DbOrTx, actor: Actor, input: z.infer<typeof 
         eq(slots.serviceId, service.id),
         gte(slots.startsAt, new Date(input.from)),
         lt(slots.startsAt, new Date(input.to)),
-        cursor
-          ? or(
-              gt(slots.startsAt, new Date(cursor.key)),
-              and(eq(slots.startsAt, new Date(cursor.key)), gt(slots.id, cursor.id)),
-            )
-          : undefined,
+        afterCursor(cursor, slots.startsAt, slots.id, 'asc'),
       ),
     )
     .orderBy(asc(slots.startsAt), asc(slots.id))

@@ -1,7 +1,7 @@
 import { orderReviews, orders, services, slots, users, type DbOrTx } from '@cgp/db';
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { decodeCursor, page } from '../../lib/cursor';
+import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import type { MerchantActor } from '../identity/actor';
 import type { listReviewsInput } from './merchant.schema';
 
@@ -51,15 +51,7 @@ export async function listMerchantReviews(
       and(
         eq(orderReviews.merchantId, actor.merchantId),
         input.rating ? eq(orderReviews.rating, input.rating) : undefined,
-        cursor
-          ? or(
-              lt(orderReviews.createdAt, new Date(cursor.key)),
-              and(
-                eq(orderReviews.createdAt, new Date(cursor.key)),
-                lt(orderReviews.orderId, cursor.id),
-              ),
-            )
-          : undefined,
+        afterCursor(cursor, orderReviews.createdAt, orderReviews.orderId, 'desc'),
       ),
     )
     .orderBy(desc(orderReviews.createdAt), desc(orderReviews.orderId))

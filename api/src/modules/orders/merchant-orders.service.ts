@@ -1,14 +1,12 @@
-import { orders, type Db } from '@cgp/db';
-import { and, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
+import { orders, slots, type Db } from '@cgp/db';
+import { and, eq, gte, lt } from 'drizzle-orm';
 import type { z } from 'zod';
 import { NotFound } from '../../errors';
-import { decodeCursor, page } from '../../lib/cursor';
 import type { MerchantActor } from '../identity/actor';
 import { act, orderTimeline } from './order-actions';
 import type { OrderAction } from './order-states';
-import { orderView, selectOrders } from './order-view';
+import { orderView, pageOfOrders, selectOrders } from './order-view';
 import type { merchantListOrdersInput } from './orders.schema';
-import { slots } from '@cgp/db';
 import type { OrderTimers } from './transition';
 
 export async function listMerchantOrders(
@@ -16,29 +14,12 @@ export async function listMerchantOrders(
   actor: MerchantActor,
   input: z.infer<typeof merchantListOrdersInput>,
 ) {
-  const cursor = decodeCursor(input.cursor);
-  const rows = await selectOrders(db)
-    .where(
-      and(
-        eq(orders.merchantId, actor.merchantId),
-        input.status?.length ? inArray(orders.status, input.status) : undefined,
-        input.from ? gte(slots.startsAt, new Date(input.from)) : undefined,
-        input.to ? lt(slots.startsAt, new Date(input.to)) : undefined,
-        cursor
-          ? or(
-              lt(orders.createdAt, new Date(cursor.key)),
-              and(eq(orders.createdAt, new Date(cursor.key)), lt(orders.id, cursor.id)),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(orders.createdAt), desc(orders.id))
-    .limit(input.limit + 1);
-  return page(
-    rows,
-    input.limit,
-    (r) => ({ key: r.order.createdAt.toISOString(), id: r.order.id }),
-    orderView,
+  return pageOfOrders(
+    db,
+    eq(orders.merchantId, actor.merchantId),
+    input,
+    input.from ? gte(slots.startsAt, new Date(input.from)) : undefined,
+    input.to ? lt(slots.startsAt, new Date(input.to)) : undefined,
   );
 }
 

@@ -1,5 +1,6 @@
 import { merchants, orderReviews, orders, services, slots, users, type DbOrTx } from '@cgp/db';
-import { eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -74,3 +75,33 @@ export function orderView(row: OrderViewRow) {
 
 export type OrderView = ReturnType<typeof orderView>;
 export type OrderFilter = SQL | undefined;
+
+/**
+ * One page of orders, newest first, within `scope` (the caller's orders) and the listing's own
+ * filters, optionally narrowed to some statuses.
+ */
+export async function pageOfOrders(
+  db: DbOrTx,
+  scope: SQL,
+  input: { status?: (typeof orders.$inferSelect)['status'][]; cursor?: string; limit: number },
+  ...filters: (SQL | undefined)[]
+) {
+  const cursor = decodeCursor(input.cursor);
+  const rows = await selectOrders(db)
+    .where(
+      and(
+        scope,
+        input.status?.length ? inArray(orders.status, input.status) : undefined,
+        ...filters,
+        afterCursor(cursor, orders.createdAt, orders.id, 'desc'),
+      ),
+    )
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(input.limit + 1);
+  return page(
+    rows,
+    input.limit,
+    (r) => ({ key: r.order.createdAt.toISOString(), id: r.order.id }),
+    orderView,
+  );
+}

@@ -64,7 +64,11 @@ describe('resident orders', () => {
     const [refund] = await deps.db.select().from(refunds).where(eq(refunds.orderId, order.id));
     expect(refund).toMatchObject({ amountFen: 8000, cause: 'cancel', status: 'pending' });
     const jobs = (await deps.db.select().from(outbox)).filter((r) => r.queue === 'payments');
-    expect(jobs.map((r) => r.payload)).toContainEqual({ refundId: refund!.id, orderId: order.id, amountFen: 8000 });
+    expect(jobs.map((r) => r.payload)).toContainEqual({
+      refundId: refund!.id,
+      orderId: order.id,
+      amountFen: 8000,
+    });
   });
 
   it('confirms, rates once, and disputes only within the window', async () => {

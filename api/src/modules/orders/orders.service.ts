@@ -1,14 +1,13 @@
 import { orderDisputes, orderReviews, orders, type Db } from '@cgp/db';
-import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { Conflict, NotFound } from '../../errors';
-import { decodeCursor, page } from '../../lib/cursor';
 import type { ResidentActor } from '../identity/actor';
 import { refundsOfOrder } from '../payments/order-refunds';
 import { cancellationTerms } from './cancellation';
 import { act, orderTimeline } from './order-actions';
 import { ORDER_ACTIONS } from './order-states';
-import { orderView, selectOrders } from './order-view';
+import { orderView, pageOfOrders, selectOrders } from './order-view';
 import type {
   cancelOrderInput,
   disputeOrderInput,
@@ -24,28 +23,7 @@ export async function listResidentOrders(
   actor: ResidentActor,
   input: z.infer<typeof listOrdersInput>,
 ) {
-  const cursor = decodeCursor(input.cursor);
-  const rows = await selectOrders(db)
-    .where(
-      and(
-        eq(orders.residentId, actor.id),
-        input.status?.length ? inArray(orders.status, input.status) : undefined,
-        cursor
-          ? or(
-              lt(orders.createdAt, new Date(cursor.key)),
-              and(eq(orders.createdAt, new Date(cursor.key)), lt(orders.id, cursor.id)),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(orders.createdAt), desc(orders.id))
-    .limit(input.limit + 1);
-  return page(
-    rows,
-    input.limit,
-    (r) => ({ key: r.order.createdAt.toISOString(), id: r.order.id }),
-    orderView,
-  );
+  return pageOfOrders(db, eq(orders.residentId, actor.id), input);
 }
 
 /** One of the resident's orders with its timeline and, while it can be cancelled, the refund. */

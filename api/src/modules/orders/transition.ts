@@ -197,7 +197,10 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
   if (refundFen > 0) await recordRefund(tx, latest, refundFen, input.action);
   // What is left of a paid order's money is earned when it is confirmed, or when it closes
   // keeping something (a late-cancellation fee, a partial refund after a dispute).
-  if (rule.to === 'confirmed' || ((rule.to === 'cancelled' || rule.to === 'refunded') && order.paidAt)) {
+  if (
+    rule.to === 'confirmed' ||
+    ((rule.to === 'cancelled' || rule.to === 'refunded') && order.paidAt)
+  ) {
     await recordEarning(tx, latest);
   }
   if (input.action === 'pay' && order.acceptDueAt) {

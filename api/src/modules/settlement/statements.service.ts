@@ -7,9 +7,9 @@ import {
   statements,
   type DbOrTx,
 } from '@cgp/db';
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { NotFound } from '../../errors';
-import { decodeCursor, page } from '../../lib/cursor';
+import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import { PAYABLE_PREFIX } from '../ledger/accounts';
 import { split } from '../ledger/split';
 
@@ -52,12 +52,7 @@ export async function listStatements(
       and(
         scope,
         input.status?.length ? inArray(statements.status, input.status) : undefined,
-        cursor
-          ? or(
-              lt(statements.createdAt, new Date(cursor.key)),
-              and(eq(statements.createdAt, new Date(cursor.key)), lt(statements.id, cursor.id)),
-            )
-          : undefined,
+        afterCursor(cursor, statements.createdAt, statements.id, 'desc'),
       ),
     )
     .orderBy(desc(statements.createdAt), desc(statements.id))
