@@ -1,6 +1,9 @@
 import type { Logger } from '@cgp/api';
 import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
 
+/** How long `close()` waits for running jobs before forcing the workers to stop. */
+const CLOSE_GRACE_MS = 10_000;
+
 export interface WorkerDefinition {
   queue: string;
   processor: Processor;
@@ -47,7 +50,18 @@ export async function startWorkerHost(options: {
   return {
     workers,
     close: async () => {
-      await Promise.all(workers.map((w) => w.close()));
+      // Let running jobs finish, but not forever: a worker whose connection is still recovering
+      // (Redis just restarted) can wait indefinitely. Forcing is safe — an interrupted job is
+      // picked up again as stalled, and every processor is idempotent.
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), CLOSE_GRACE_MS).unref()),
+      ]);
+      if (timedOut) {
+        logger.warn('job workers did not stop in time; forcing them');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
     },
   };
 }
