@@ -3,7 +3,8 @@ import { bookSlot, callerFor, payOrder } from '@cgp/api/testing';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureMerchantPortalBuilt, openDesk, settled, signIn } from './merchant-support';
+import { openDesk, settled, signIn } from './merchant-support';
+import { ensureAppBuilt } from './support/app-build';
 import { launchBrowser, screenshot as save } from './support/browser';
 import { startPlatform, type Platform } from './support/platform';
 
@@ -16,7 +17,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   // The API mounts the portal only if it is built when the platform starts.
-  await ensureMerchantPortalBuilt();
+  await ensureAppBuilt('merchant-portal');
   [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
 }, 240_000);
 

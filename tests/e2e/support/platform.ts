@@ -3,7 +3,7 @@ import { createPaymentTestDeps, type PaymentTestDeps } from '@cgp/api/testing';
 import { startJobs, type Jobs } from '@cgp/jobs';
 import { createServer } from 'node:net';
 import { startWebhookGate, type WebhookGate } from './webhook-gate';
-import { ensureWebBuilt } from './web-build';
+import { ensureAppBuilt } from './app-build';
 
 export interface Platform {
   /** Where the API and the built resident app answer, e.g. http://127.0.0.1:41234 */
@@ -41,7 +41,7 @@ export async function startPlatform(): Promise<Platform> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const [deps] = await Promise.all([
     createPaymentTestDeps({ PORT: String(port), PUBLIC_URL: baseUrl }),
-    ensureWebBuilt(),
+    ensureAppBuilt('web'),
   ]);
   let server: ApiServer | undefined;
   let webhooks: WebhookGate | undefined;
