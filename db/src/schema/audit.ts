@@ -21,5 +21,8 @@ export const auditLog = pgTable(
     after: jsonb('after'),
     at: timestamp('at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [index('audit_log_company_at_idx').on(t.companyId, t.at), index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+  (t) => [
+    index('audit_log_company_at_idx').on(t.companyId, t.at),
+    index('audit_log_subject_idx').on(t.subjectType, t.subjectId),
+  ],
 );

@@ -8,3 +8,4 @@ export * from './payments';
 export * from './ledger';
 export * from './settlement';
 export * from './audit';
+export * from './order-values';

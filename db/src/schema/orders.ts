@@ -17,30 +17,12 @@ import {
 import { services, slots } from './catalog';
 import { users } from './identity';
 import { merchants, serviceCategory } from './merchants';
+import { ORDER_ACTOR_KINDS, ORDER_STATUSES } from './order-values';
 import { communities, units } from './tenancy';
 
-/** SPEC §3. `settled` is reached when a statement takes the order. */
-export const orderStatus = pgEnum('order_status', [
-  'pending_payment',
-  'paid',
-  'expired',
-  'accepted',
-  'rejected',
-  'cancelled',
-  'in_service',
-  'completed',
-  'confirmed',
-  'disputed',
-  'refunded',
-  'settled',
-]);
+export const orderStatus = pgEnum('order_status', ORDER_STATUSES);
 
-export const orderActorKind = pgEnum('order_actor_kind', [
-  'resident',
-  'merchant',
-  'property_ops',
-  'system',
-]);
+export const orderActorKind = pgEnum('order_actor_kind', ORDER_ACTOR_KINDS);
 
 export interface CareRecipient {
   name: string;

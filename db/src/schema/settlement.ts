@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { merchants } from './merchants';
 import { orders } from './orders';
 
@@ -39,7 +50,10 @@ export const statements = pgTable(
   },
   (t) => [
     check('statements_payout_ck', sql`${t.payoutFen} >= 0`),
-    check('statements_split_ck', sql`${t.merchantFen} + ${t.platformFen} = ${t.grossFen} - ${t.refundFen}`),
+    check(
+      'statements_split_ck',
+      sql`${t.merchantFen} + ${t.platformFen} = ${t.grossFen} - ${t.refundFen}`,
+    ),
     index('statements_merchant_idx').on(t.merchantId, t.createdAt),
   ],
 );

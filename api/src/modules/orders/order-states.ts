@@ -2,23 +2,11 @@
  * The order state machine of SPEC §3 as data: for every action, the states it may start from,
  * the state it leads to, and who may take it. `transitionOrder` is the only code that applies it.
  */
-export const ORDER_STATUSES = [
-  'pending_payment',
-  'paid',
-  'expired',
-  'accepted',
-  'rejected',
-  'cancelled',
-  'in_service',
-  'completed',
-  'confirmed',
-  'disputed',
-  'refunded',
-  'settled',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+import { type ORDER_ACTOR_KINDS, ORDER_STATUSES } from '@cgp/db/order-values';
 
-export type ActorKind = 'resident' | 'merchant' | 'property_ops' | 'system';
+export { ORDER_STATUSES };
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type ActorKind = (typeof ORDER_ACTOR_KINDS)[number];
 
 /** How much goes back to the resident when the action happens. */
 export type RefundRule = 'none' | 'full' | 'policy' | 'resolution';
