@@ -1,7 +1,7 @@
 import type { Logger } from '@cgp/api';
 import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
 
-/** How long `close()` waits for running jobs before forcing the workers to stop. */
+/** How long `close()` waits for running jobs and the workers' connections before giving up. */
 const CLOSE_GRACE_MS = 10_000;
 
 export interface WorkerDefinition {
@@ -26,6 +26,8 @@ export async function startWorkerHost(options: {
   definitions: WorkerDefinition[];
   /** How long a job's lock lasts; a job of a killed worker is taken up again after about this long. */
   lockMs?: number;
+  /** How long `close()` waits for the workers; CLOSE_GRACE_MS unless told. */
+  closeGraceMs?: number;
 }): Promise<WorkerHost> {
   const { logger } = options;
   const workers = options.definitions.map((d) => {
@@ -50,17 +52,26 @@ export async function startWorkerHost(options: {
   return {
     workers,
     close: async () => {
-      // Let running jobs finish, but not forever: a worker whose connection is still recovering
-      // (Redis just restarted) can wait indefinitely. Forcing is safe — an interrupted job is
-      // picked up again as stalled, and every processor is idempotent.
-      const graceful = Promise.all(workers.map((w) => w.close()));
-      const timedOut = await Promise.race([
-        graceful.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), CLOSE_GRACE_MS).unref()),
+      // Let running jobs finish, but not forever. BullMQ waits for its blocking connection to end,
+      // and an ioredis client caught between reconnect attempts (Redis just restarted, a busy
+      // machine) never emits 'end', so a graceful close can hang for good; a second close(true)
+      // only returns the same pending promise. Stop waiting instead: the process is going away,
+      // an interrupted job comes back as stalled, and every processor is idempotent.
+      const stillClosing = new Set(workers.map((w) => w.name));
+      const closed = Promise.all(
+        workers.map((w) => w.close().then(() => stillClosing.delete(w.name))),
+      );
+      const inTime = await Promise.race([
+        closed.then(() => true),
+        new Promise<boolean>((resolve) =>
+          setTimeout(() => resolve(false), options.closeGraceMs ?? CLOSE_GRACE_MS).unref(),
+        ),
       ]);
-      if (timedOut) {
-        logger.warn('job workers did not stop in time; forcing them');
-        await Promise.all(workers.map((w) => w.close(true)));
+      if (!inTime) {
+        logger.warn(
+          { queues: [...stillClosing] },
+          'job workers did not stop in time; leaving them',
+        );
       }
     },
   };
