@@ -1,6 +1,7 @@
 import { communities, orderDisputes, orders, type Db } from '@cgp/db';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { Conflict, NotFound } from '../../errors';
+import { recordAudit } from '../audit/audit-log';
 import type { PropertyActor } from '../identity/actor';
 import { recordRefund } from '../ledger/order-money';
 import { act } from './order-actions';
@@ -28,6 +29,13 @@ export async function resolveDispute(
         .update(orderDisputes)
         .set({ resolvedAt: new Date(), resolvedBy: actor.id, resolution: input.note, refundFen })
         .where(and(eq(orderDisputes.orderId, order.id), isNull(orderDisputes.resolvedAt)));
+      await recordAudit(tx, {
+        actor,
+        action: 'ops.resolveDispute',
+        subjectType: 'order',
+        subjectId: order.id,
+        after: { outcome: input.outcome, refundFen, note: input.note, status: order.status },
+      });
     },
   );
 }
@@ -70,7 +78,7 @@ export async function refundEarnedOrder(
     const [updated] = await tx
       .update(orders)
       .set({ refundFen: sql`${orders.refundFen} + ${input.amountFen}`, updatedAt: new Date() })
-      .where(and(eq(orders.id, order.id), inArray(orders.status, [order.status])))
+      .where(eq(orders.id, order.id))
       .returning();
     const refund = await recordRefund(
       tx,
@@ -78,6 +86,13 @@ export async function refundEarnedOrder(
       input.amountFen,
       `ops: ${input.reason}`.slice(0, 200),
     );
+    await recordAudit(tx, {
+      actor,
+      action: 'ops.refundOrder',
+      subjectType: 'order',
+      subjectId: order.id,
+      after: { amountFen: input.amountFen, reason: input.reason },
+    });
     return {
       orderId: order.id,
       refundId: refund.id,

@@ -1,7 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { opsProcedure } from '../../trpc';
-import { recordAudit } from '../audit/audit-log';
 import { resolveDispute, refundEarnedOrder } from './ops-orders.service';
 import { reasonSchema } from './orders.schema';
 import { timersFrom } from './timers';
@@ -27,31 +26,10 @@ export const refundOrderInput = z.object({
 
 /** Property operations' hands on orders (`ops.*`). */
 export const opsRouter = {
-  resolveDispute: opsProcedure.input(resolveDisputeInput).mutation(async ({ ctx, input }) => {
-    const resolved = await resolveDispute(ctx.db, ctx.actor, input, timersFrom(ctx.env));
-    await recordAudit(ctx.db, {
-      actor: ctx.actor,
-      action: 'ops.resolveDispute',
-      subjectType: 'order',
-      subjectId: input.orderId,
-      after: {
-        outcome: input.outcome,
-        refundFen: resolved.refundFen ?? null,
-        note: input.note,
-        status: resolved.order.status,
-      },
-    });
-    return resolved;
-  }),
-  refundOrder: opsProcedure.input(refundOrderInput).mutation(async ({ ctx, input }) => {
-    const refunded = await refundEarnedOrder(ctx.db, ctx.actor, input);
-    await recordAudit(ctx.db, {
-      actor: ctx.actor,
-      action: 'ops.refundOrder',
-      subjectType: 'order',
-      subjectId: input.orderId,
-      after: { amountFen: input.amountFen, reason: input.reason },
-    });
-    return refunded;
-  }),
+  resolveDispute: opsProcedure
+    .input(resolveDisputeInput)
+    .mutation(({ ctx, input }) => resolveDispute(ctx.db, ctx.actor, input, timersFrom(ctx.env))),
+  refundOrder: opsProcedure
+    .input(refundOrderInput)
+    .mutation(({ ctx, input }) => refundEarnedOrder(ctx.db, ctx.actor, input)),
 } satisfies TRPCRouterRecord;

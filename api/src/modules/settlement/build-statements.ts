@@ -1,4 +1,4 @@
-import type { Db } from '@cgp/db';
+import type { Db, Tx } from '@cgp/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { PAYABLE_PREFIX } from '../ledger/accounts';
@@ -29,7 +29,11 @@ const SETTLEMENT_LOCK = 0x5e771e;
  */
 export async function buildStatements(
   db: Db,
-  options: { merchantIds?: string[] } = {},
+  options: {
+    merchantIds?: string[];
+    /** Runs inside the run's transaction (the audit record of who asked for it). */
+    alsoInTransaction?: (tx: Tx, run: SettlementRun) => Promise<void>;
+  } = {},
 ): Promise<SettlementRun> {
   const runId = randomUUID();
   return db.transaction(async (tx) => {
@@ -48,7 +52,9 @@ export async function buildStatements(
       payoutFen: Number(r.payout_fen),
       orderCount: Number(r.order_count),
     }));
-    return { runId, statements, orderCount: statements.reduce((n, s) => n + s.orderCount, 0) };
+    const run = { runId, statements, orderCount: statements.reduce((n, s) => n + s.orderCount, 0) };
+    await options.alsoInTransaction?.(tx, run);
+    return run;
   });
 }
 

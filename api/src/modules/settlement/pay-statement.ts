@@ -2,6 +2,8 @@ import { merchants, statements, type Db } from '@cgp/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { Conflict, NotFound } from '../../errors';
+import { recordAudit } from '../audit/audit-log';
+import type { Actor } from '../identity/actor';
 import { ACCOUNTS } from '../ledger/accounts';
 import { postEntry } from '../ledger/post';
 import { enqueue } from '../outbox/outbox';
@@ -93,8 +95,8 @@ export async function markPayoutFailed(db: Db, statementId: string, reason: stri
     .where(and(eq(statements.id, statementId), eq(statements.status, 'pending')));
 }
 
-/** property_ops: puts a failed payout back in the queue. */
-export async function retryPayout(db: Db, statementId: string) {
+/** property_ops: puts a failed payout back in the queue, with its audit record. */
+export async function retryPayout(db: Db, statementId: string, actor: Actor) {
   return db.transaction(async (tx) => {
     const [again] = await tx
       .update(statements)
@@ -103,6 +105,15 @@ export async function retryPayout(db: Db, statementId: string) {
       .returning({ id: statements.id });
     if (!again) throw new Conflict('not_failed', 'Only a failed payout can be retried');
     await enqueue(tx, { queue: QUEUES.payouts, name: 'pay-statement', payload: { statementId } });
-    return { statementId, status: 'pending' as const };
+    const retried = { statementId, status: 'pending' as const };
+    await recordAudit(tx, {
+      actor,
+      action: 'settlement.retryPayout',
+      subjectType: 'statement',
+      subjectId: statementId,
+      before: { status: 'failed' },
+      after: retried,
+    });
+    return retried;
   });
 }
