@@ -11,6 +11,7 @@ const HEAVY = [
   'tests/integration/hostile-input.int.test.ts',
   'tests/integration/settlement-e2e.int.test.ts',
   'tests/integration/startup.int.test.ts',
+  'jobs/src/faults.int.test.ts',
   'jobs/src/settlement-crash.int.test.ts',
   'jobs/src/worker-restart.int.test.ts',
 ];

@@ -27,8 +27,12 @@ export function createDatabase(url: string, options: { max?: number } = {}): Dat
     max: options.max ?? 20,
     connectionTimeoutMillis: 5_000,
   });
-  // An idle client losing its server must not crash the process; the pool replaces it.
+  // A client losing its server (failover, a terminated backend, a network cut) must not crash
+  // the process: an idle one is replaced by the pool; a checked-out one also emits 'error' beside
+  // rejecting its query, and that rejection is what reaches the caller (a failed transaction, a
+  // job retried). The pool discards the broken client on release.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }

@@ -1,6 +1,8 @@
 import { checkInvariants } from '@cgp/api';
 import {
   createPaymentTestDeps,
+  onboardedAccount,
+  paidCheckout,
   seedEligibleOrders,
   seedMarket,
   type PaymentTestDeps,
@@ -21,15 +23,6 @@ beforeAll(async () => {
   deps = await createPaymentTestDeps({ OUTBOX_POLL_MS: '100', JOB_LOCK_MS: '3000' });
 });
 afterAll(() => deps.teardown());
-
-async function postForm(url: string, body: string) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  });
-  expect(res.status).toBeLessThan(400);
-}
 
 /** The standalone worker process, talking to this file's database, Redis prefix and sandbox. */
 function startWorkers() {
@@ -58,30 +51,9 @@ async function requestSettlementRun() {
 it('pays every eligible order exactly once through 20 SIGKILLs of the worker process and processor faults', async () => {
   const stripe = deps.payments.stripe;
   const accounts: string[] = [];
-  for (let i = 0; i < MERCHANTS; i++) {
-    const account = await stripe.accounts.create({ type: 'express' });
-    const link = await stripe.accountLinks.create({
-      account: account.id,
-      type: 'account_onboarding',
-      refresh_url: 'http://localhost/r',
-      return_url: 'http://localhost/d',
-    });
-    await postForm(link.url, 'outcome=completed');
-    accounts.push(account.id);
-  }
+  for (let i = 0; i < MERCHANTS; i++) accounts.push((await onboardedAccount(stripe)).id);
   // Residents' money in the processor, enough for every payout.
-  const session = await stripe.checkout.sessions.create({
-    mode: 'payment',
-    line_items: [
-      {
-        quantity: 1,
-        price_data: { currency: 'cny', unit_amount: 10_000_000, product_data: { name: 'funding' } },
-      },
-    ],
-    success_url: 'http://localhost/ok',
-    cancel_url: 'http://localhost/no',
-  });
-  await postForm(session.url!, 'outcome=succeeded');
+  await paidCheckout(stripe, 10_000_000);
 
   const market = await seedMarket(deps.db, { merchants: MERCHANTS, accountIds: accounts });
   let seeded = 0;
@@ -130,8 +102,18 @@ it('pays every eligible order exactly once through 20 SIGKILLs of the worker pro
         .from(statements)
         .where(ne(statements.status, 'paid'));
       if (unsettled!.n === 0 && unpaid!.n === 0) break;
-      if (Date.now() > deadline)
-        throw new Error(`left: ${unsettled!.n} orders, ${unpaid!.n} statements`);
+      if (Date.now() > deadline) {
+        const stuck = await deps.db
+          .select({
+            id: statements.id,
+            status: statements.status,
+            attempts: statements.attempts,
+            reason: statements.failureReason,
+          })
+          .from(statements)
+          .where(ne(statements.status, 'paid'));
+        throw new Error(`left: ${unsettled!.n} orders, statements ${JSON.stringify(stuck)}`);
+      }
       if (unsettled!.n > 0) await requestSettlementRun();
       await new Promise((r) => setTimeout(r, 1000));
     }

@@ -37,6 +37,10 @@ export async function startWorkerHost(options: {
       concurrency: d.concurrency ?? 1,
       lockDuration: options.lockMs ?? 30_000,
       stalledInterval: options.lockMs ?? 30_000,
+      // BullMQ fails a job outright once it has stalled more than this (its worker died mid-job),
+      // without running it again: a payout would then sit pending with no job behind it. Every
+      // processor here is idempotent, so a job cut short is taken up again, a few times over.
+      maxStalledCount: 5,
     });
     worker.on('failed', (job, error) =>
       logger.warn(

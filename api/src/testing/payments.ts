@@ -126,3 +126,6 @@ export async function trpcOverHttp<T = unknown>(
   };
   return { status: response.status, data: body.result?.data, error: body.error };
 }
+
+/** Connect accounts and platform funding made through the sandbox's hosted pages, as in production. */
+export { onboardedAccount, paidCheckout } from '../payments/sandbox/test-support';
