@@ -2,10 +2,11 @@ import type { Express } from 'express';
 import type { AppDeps } from './deps';
 import { consoleRoutes } from './modules/console/console.routes';
 import { mountPaymentRoutes } from './modules/payments/webhook.routes';
+import { statementExportRoutes } from './modules/settlement/statement-export.routes';
 
 /**
- * The platform's plain HTTP routes beside tRPC: the Stripe webhook, the console's CSV exports and
- * the queue dashboard. One place, so every process that serves the API serves all of them.
+ * The platform's plain HTTP routes beside tRPC: the Stripe webhook, the console's CSV exports,
+ * a merchant's statement CSV and the queue dashboard. One place, so every process that serves the API serves all of them.
  */
 export function platformRoutes(deps: AppDeps) {
   const consoleHttp = consoleRoutes(deps);
@@ -13,6 +14,7 @@ export function platformRoutes(deps: AppDeps) {
     mount: (app: Express) => {
       mountPaymentRoutes(deps)(app);
       consoleHttp.mount(app);
+      app.use(statementExportRoutes(deps));
     },
     close: consoleHttp.close,
   };

@@ -9,6 +9,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without signing in. */
     public?: boolean;
+    /** The merchant's money: its owner only; staff are sent to the order queue. */
+    ownerOnly?: boolean;
   }
 }
 
@@ -28,7 +30,12 @@ const routes: RouteRecordRaw[] = [
       { path: 'services', name: 'services', component: () => import('./pages/ServicesPage.vue') },
       { path: 'schedule', name: 'schedule', component: () => import('./pages/SchedulePage.vue') },
       { path: 'reviews', name: 'reviews', component: () => import('./pages/ReviewsPage.vue') },
-      { path: 'earnings', name: 'earnings', component: () => import('./pages/EarningsPage.vue') },
+      {
+        path: 'earnings',
+        name: 'earnings',
+        component: () => import('./pages/EarningsPage.vue'),
+        meta: { ownerOnly: true },
+      },
       {
         path: ':path(.*)*',
         name: 'not-found',
@@ -50,8 +57,9 @@ export function createPortalRouter(queryClient: QueryClient) {
     if (to.meta.public) return true;
     try {
       const me = await queryClient.ensureQueryData(meQueryOptions);
-      if (isMerchantStaff(me)) return true;
-      return { name: 'login', query: { reason: 'not_merchant' } };
+      if (!isMerchantStaff(me)) return { name: 'login', query: { reason: 'not_merchant' } };
+      if (to.meta.ownerOnly && me.merchantRole !== 'owner') return { name: 'orders' };
+      return true;
     } catch (error) {
       if (isUnauthorized(error)) return { name: 'login', query: { redirect: to.fullPath } };
       // Unreachable API: let the page show its own error state with a retry.

@@ -1,6 +1,8 @@
 import { merchants, services, slots, users } from '@cgp/db';
+import { createFactories } from '@cgp/db/testing';
 import { bookSlot, callerFor, payOrder } from '@cgp/api/testing';
 import { and, asc, eq, gt } from 'drizzle-orm';
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDesk, settled, signIn } from './merchant-support';
@@ -11,6 +13,7 @@ import { startPlatform, type Platform } from './support/platform';
 const SUNSHINE = '13900000001'; // 阳光家政, housekeeping
 const SPEEDY = '13900000002'; // 速达外卖, meal delivery
 const RESIDENT = '13800000001';
+const OPS = '13700000002';
 
 let platform: Platform;
 let browser: Browser;
@@ -63,14 +66,19 @@ async function screenshot(page: Page, name: string, options?: { fullPage?: boole
   return save(page, name, options);
 }
 
+/** ¥1,234.50 as the portal writes fen, and the CSV's "1234.50" back to fen. */
+const yuan = (fen: number) =>
+  `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+const toFen = (text: string) => Math.round(Number(text) * 100);
+
 const row = (page: Page, orderId: string) =>
   page.locator('tr.order-row', { has: page.locator(`[data-order-id="${orderId}"]`) });
 
-async function signedInDesk(phone: string) {
+async function signedInDesk(phone: string, password?: string) {
   const desk = await openDesk(browser, platform.baseUrl);
   await desk.page.goto('/merchant/');
   await desk.page.waitForURL(/\/merchant\/login/);
-  await signIn(desk.page, phone);
+  await signIn(desk.page, phone, password);
   await desk.page.waitForURL(/\/merchant\/orders$/);
   return desk;
 }
@@ -227,6 +235,101 @@ describe('merchant portal at 1440×900', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('shows a settled statement as merchant.statements.get has it, and exports it as CSV', async () => {
+    // Something earned and unsettled, then property ops settles now.
+    const order = await residentBooksAndPays(await nextSlot('深度保洁', 2), 1);
+    const owner = await callerFor(platform.deps, await userId(SUNSHINE));
+    await owner.merchant.orders.accept({ id: order.id });
+    await owner.merchant.orders.start({ id: order.id });
+    await owner.merchant.orders.complete({ id: order.id });
+    await (await callerFor(platform.deps, await userId(RESIDENT))).order.confirm({ id: order.id });
+    const { context, page, errors } = await signedInDesk(SUNSHINE);
+    try {
+      // Payouts need a Connect account: the owner opens one through the processor's onboarding.
+      await page.getByRole('menuitem', { name: '收入结算' }).click();
+      const connectState = page.getByTestId('connect-state');
+      await connectState.getByText('未开通').waitFor();
+      await screenshot(page, 'merchant-connect-not-started', { fullPage: false });
+      await page.getByRole('button', { name: '开通收款账户' }).click();
+      await page.getByRole('button', { name: '完成入驻 Complete' }).click();
+      await page.waitForURL(/\/merchant\/earnings$/);
+      await connectState.getByText('已开通').waitFor();
+      expect((await owner.merchant.connect.status()).payoutsEnabled).toBe(true);
+
+      // Property ops settles now; the statement appears with the figures the API gives.
+      const ops = await callerFor(platform.deps, await userId(OPS));
+      const run = await ops.settlement.runNow();
+      const sunshineId = (await owner.merchant.profile()).id;
+      const settled = run.statements.find((st) => st.merchantId === sunshineId)!;
+      const statement = await owner.merchant.statements.get({ id: settled.id });
+      expect(statement.lines.map((l) => l.orderId)).toContain(order.id);
+      await page.reload();
+      const statementRow = page.locator('.earnings__table .el-table__row').first();
+      await statementRow.waitFor();
+      const rowText = await statementRow.innerText();
+      for (const fen of [statement.grossFen, statement.merchantFen, statement.payoutFen]) {
+        expect(rowText).toContain(yuan(fen));
+      }
+      await statementRow.click();
+      const drawer = page.locator('.el-drawer');
+      expect(await drawer.getByTestId('statement-payout').innerText()).toBe(
+        yuan(statement.payoutFen),
+      );
+      const drawerText = await drawer.locator('.el-table__body').innerText();
+      for (const line of statement.lines) expect(drawerText).toContain(yuan(line.merchantFen));
+      await screenshot(page, 'merchant-statement', { fullPage: false });
+
+      // The export button downloads the same statement: UTF-8 with a BOM, Chinese intact,
+      // amounts that read back to the fen.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        drawer.getByRole('link', { name: '导出 CSV' }).click(),
+      ]);
+      const bytes = await readFile(await download.path());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const rows = bytes
+        .subarray(3)
+        .toString('utf8')
+        .trimEnd()
+        .split('\r\n')
+        .map((r) => r.split(','));
+      expect(rows[0]![1]).toBe('服务');
+      const csvLine = rows.find((r) => r[0] === order.id)!;
+      const line = statement.lines.find((l) => l.orderId === order.id)!;
+      expect(csvLine[1]).toBe('深度保洁');
+      expect(toFen(csvLine[9]!)).toBe(line.merchantFen);
+      expect(toFen(rows.at(-1)![9]!)).toBe(statement.payoutFen);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('shows staff the orders but not the earnings', async () => {
+    const sunshine = await callerFor(platform.deps, await userId(SUNSHINE));
+    const staff = await createFactories(platform.deps.db).createMerchantStaff(
+      (await sunshine.merchant.profile()).id,
+      'staff',
+    );
+    const { context, page, errors } = await signedInDesk(staff.phone, staff.password);
+    try {
+      await page.getByText('阳光家政', { exact: true }).waitFor();
+      const menu = await page.locator('.portal__menu').innerText();
+      expect(menu).toContain('订单队列');
+      expect(menu).not.toContain('收入结算');
+      await page.goto('/merchant/earnings');
+      await page.waitForURL(/\/merchant\/orders$/);
+      expect(await page.getByTestId('connect-card').count()).toBe(0);
+      const csv = await page.request.get(
+        '/merchant/export/statements/00000000-0000-4000-8000-000000000000.csv',
+      );
+      expect(csv.status()).toBe(403);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it('shows 速达外卖’s staff none of 阳光家政’s orders or services', async () => {
     const theirs = await residentBooksAndPays(await nextSlot('日常保洁', 1), 2);

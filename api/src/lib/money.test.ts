@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyBps } from './money';
+import { applyBps, fenToYuanText } from './money';
 
 describe('applyBps', () => {
   it('rounds half up', () => {
@@ -35,5 +35,25 @@ describe('applyBps', () => {
     ]) {
       expect(() => applyBps(amount!, bps!)).toThrow(RangeError);
     }
+  });
+});
+
+describe('fenToYuanText', () => {
+  it('writes fen as exact yuan with two decimals', () => {
+    expect(fenToYuanText(0)).toBe('0.00');
+    expect(fenToYuanText(1)).toBe('0.01');
+    expect(fenToYuanText(1250)).toBe('12.50');
+    expect(fenToYuanText(-5)).toBe('-0.05');
+    expect(fenToYuanText(-123_456)).toBe('-1234.56');
+  });
+
+  it('round-trips every integer amount exactly', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(10 ** 12), max: 10 ** 12 }), (fen) => {
+        const [whole, cents] = fenToYuanText(fen).replace('-', '').split('.');
+        const back = (Number(whole) * 100 + Number(cents)) * (fen < 0 ? -1 : 1);
+        expect(back).toBe(fen);
+      }),
+    );
   });
 });

@@ -12,3 +12,10 @@ export function applyBps(amountFen: number, bps: number): number {
   // BigInt keeps amount × bps exact beyond 2^53.
   return Number((BigInt(amountFen) * BigInt(bps) + 5_000n) / 10_000n);
 }
+
+/** Fen as an exact yuan amount for files people open in a spreadsheet: 1234 → "12.34", -5 → "-0.05". */
+export function fenToYuanText(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`fen must be an integer, got ${fen}`);
+  const abs = Math.abs(fen);
+  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from '@cgp/api/client';
-import { useInfiniteQuery, useQuery } from '@tanstack/vue-query';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/vue-query';
 import { computed, type Ref } from 'vue';
 import { trpc } from '../lib/trpc';
 
@@ -29,3 +29,22 @@ export function useStatement(id: Ref<string | null>) {
     enabled: computed(() => id.value !== null),
   });
 }
+
+/** The merchant's Stripe Connect account: whether statements can be paid out to it. */
+export function useConnectStatus() {
+  return useQuery({
+    queryKey: ['merchant', 'connect'],
+    queryFn: () => trpc.merchant.connect.status.query(),
+  });
+}
+
+/** Starts (or resumes) Connect onboarding: the browser goes to the processor's hosted page. */
+export function useConnectOnboarding() {
+  return useMutation({
+    mutationFn: () => trpc.merchant.connect.onboard.mutate(),
+    onSuccess: ({ url }) => window.location.assign(url),
+  });
+}
+
+/** Where a statement's CSV is downloaded from (same origin, the session cookie goes along). */
+export const statementCsvUrl = (id: string) => `/merchant/export/statements/${id}.csv`;

@@ -325,6 +325,18 @@ export default {
     },
     statementStatus: { pending: 'Pending', paid: 'Paid', failed: 'Failed', carried: 'Carried' },
     detail: 'Statement lines',
+    exportCsv: 'Export CSV',
+    connect: {
+      title: 'Payout account',
+      state: { not_started: 'Not set up', in_progress: 'Incomplete', ready: 'Active' },
+      hint: {
+        not_started: 'Set up a payout account so statements can be paid to you',
+        in_progress: 'Some details are missing; finish them to receive payouts',
+        ready: 'Statements are paid to this account automatically',
+      },
+      start: 'Set up payout account',
+      resume: 'Continue setup',
+    },
     lines: {
       service: 'Service',
       startsAt: 'Served',

@@ -311,6 +311,18 @@ export default {
     },
     statementStatus: { pending: '待打款', paid: '已打款', failed: '打款失败', carried: '已结转' },
     detail: '结算单明细',
+    exportCsv: '导出 CSV',
+    connect: {
+      title: '收款账户',
+      state: { not_started: '未开通', in_progress: '待完善', ready: '已开通' },
+      hint: {
+        not_started: '开通收款账户后，结算款才能打到您的账户',
+        in_progress: '账户资料尚未完善，完成后即可收款',
+        ready: '结算款将自动打款到此账户',
+      },
+      start: '开通收款账户',
+      resume: '继续完善资料',
+    },
     lines: {
       service: '服务',
       startsAt: '服务时间',

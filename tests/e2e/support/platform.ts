@@ -1,4 +1,4 @@
-import { mountPaymentRoutes, seedDemo, startApiServer, type ApiServer } from '@cgp/api';
+import { platformRoutes, seedDemo, startApiServer, type ApiServer } from '@cgp/api';
 import { createPaymentTestDeps, type PaymentTestDeps } from '@cgp/api/testing';
 import { startJobs, type Jobs } from '@cgp/jobs';
 import { createServer } from 'node:net';
@@ -29,7 +29,8 @@ function freePort(): Promise<number> {
 
 /**
  * The whole platform in this process, as `npm start` runs it: a database of its own seeded with
- * SPEC §10's demo; the API serving the built resident app at `/` with the Stripe webhook route;
+ * SPEC §10's demo; the API serving the built resident app at `/` with the platform's HTTP routes (the Stripe
+ * webhook, CSV exports, the queue dashboard);
  * the payment sandbox (its hosted Checkout page has the Pay and Fail buttons) delivering signed
  * webhooks to that API over HTTP, through a gate a test can hold; and the job workers (refunds,
  * order timers).
@@ -43,18 +44,20 @@ export async function startPlatform(): Promise<Platform> {
     createPaymentTestDeps({ PORT: String(port), PUBLIC_URL: baseUrl }),
     ensureAppBuilt('web'),
   ]);
+  const routes = platformRoutes(deps);
   let server: ApiServer | undefined;
   let webhooks: WebhookGate | undefined;
   let jobs: Jobs | undefined;
   try {
     await seedDemo(deps.db);
-    server = await startApiServer(deps, port, { mount: mountPaymentRoutes(deps) });
+    server = await startApiServer(deps, port, { mount: routes.mount });
     webhooks = await startWebhookGate(`${baseUrl}/webhooks/stripe`);
     await deps.sandbox.addWebhookEndpoint({ url: webhooks.url });
     jobs = await startJobs(deps);
   } catch (error) {
     await webhooks?.close();
     await server?.close();
+    await routes.close();
     await deps.teardown();
     throw error;
   }
@@ -66,6 +69,7 @@ export async function startPlatform(): Promise<Platform> {
     async close() {
       await running.jobs.close();
       await running.server.close();
+      await routes.close();
       await deps.teardown();
       await running.webhooks.close();
     },

@@ -2,9 +2,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../deps';
 import { exportRange, exportReports, type ExportReport } from './console.schema';
-import { BOM, csvLine } from './csv';
+import { BOM, csvLine } from '../../lib/csv';
 import { REPORTS } from './export.reports';
-import { requireStaff } from './staff-session';
+import { propertyActorOf, requireStaff } from '../identity/http-session';
 
 /** Rows fetched from the cursor per round trip: large enough to be quick, small enough to stay flat. */
 const BATCH_ROWS = 2000;
@@ -50,7 +50,7 @@ export function exportRoutes(deps: AppDeps): Router {
       }
       const definition = REPORTS[report];
       const query = definition.query({
-        companyId: req.propertyActor!.companyId,
+        companyId: propertyActorOf(req).companyId,
         ...range.data,
         timeZone: deps.env.TZ_BUSINESS,
       });

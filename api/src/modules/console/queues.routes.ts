@@ -6,7 +6,7 @@ import express, { type Router } from 'express';
 import { Redis } from 'ioredis';
 import type { AppDeps } from '../../deps';
 import { QUEUES } from '../outbox/queues';
-import { requireStaff } from './staff-session';
+import { requireStaff } from '../identity/http-session';
 
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 

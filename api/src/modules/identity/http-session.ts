@@ -1,13 +1,19 @@
 import { parse as parseCookies } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
-import { isPropertyStaff, type PropertyActor } from '../identity/actor';
-import { resolveSession, SESSION_COOKIE } from '../identity/session.service';
+import {
+  isMerchantStaff,
+  isPropertyStaff,
+  type Actor,
+  type MerchantActor,
+  type PropertyActor,
+} from './actor';
+import { resolveSession, SESSION_COOKIE } from './session.service';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** Set by `requireStaff` on the console's plain HTTP routes. */
-    propertyActor?: PropertyActor;
+    /** Set by `requireSession` (and its two forms below) on the plain HTTP routes. */
+    actor?: Actor;
   }
 }
 
@@ -17,10 +23,10 @@ function tokenOf(req: Request): string | null {
 }
 
 /**
- * Guards the console's non-tRPC routes (CSV exports, the queue dashboard) with the same session
- * as tRPC, cookie or Bearer: 401 without a valid session, 403 for anyone but the allowed roles.
+ * Guards a plain HTTP route beside tRPC (CSV exports, the queue dashboard) with the same session
+ * as tRPC, cookie or Bearer: 401 without a valid session, 403 for anyone `allowed` refuses.
  */
-export function requireStaff(deps: AppDeps, roles: PropertyActor['role'][]) {
+export function requireSession(deps: AppDeps, allowed: (actor: Actor) => boolean, refusal: string) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const token = tokenOf(req);
@@ -29,14 +35,45 @@ export function requireStaff(deps: AppDeps, roles: PropertyActor['role'][]) {
         res.status(401).json({ error: { message: 'Please sign in first' } });
         return;
       }
-      if (!isPropertyStaff(actor) || !roles.includes(actor.role)) {
-        res.status(403).json({ error: { message: 'Only property staff may do this' } });
+      if (!allowed(actor)) {
+        res.status(403).json({ error: { message: refusal } });
         return;
       }
-      req.propertyActor = actor;
+      req.actor = actor;
       next();
     } catch (error) {
       next(error);
     }
   };
+}
+
+/** Property staff of the given roles (the console's exports and queue dashboard). */
+export const requireStaff = (deps: AppDeps, roles: PropertyActor['role'][]) =>
+  requireSession(
+    deps,
+    (a) => isPropertyStaff(a) && roles.includes(a.role),
+    'Only property staff may do this',
+  );
+
+/** A merchant's owner (the merchant's money). */
+export const requireMerchantOwner = (deps: AppDeps) =>
+  requireSession(
+    deps,
+    (a) => isMerchantStaff(a) && a.merchantRole === 'owner',
+    "Only the merchant's owner may do this",
+  );
+
+/** The actor `requireStaff` let through; a route that forgot the guard fails loudly. */
+export function propertyActorOf(req: Request): PropertyActor {
+  if (!req.actor || !isPropertyStaff(req.actor))
+    throw new Error('route is not behind requireStaff');
+  return req.actor;
+}
+
+/** The actor `requireMerchantOwner` let through. */
+export function merchantActorOf(req: Request): MerchantActor {
+  if (!req.actor || !isMerchantStaff(req.actor)) {
+    throw new Error('route is not behind requireMerchantOwner');
+  }
+  return req.actor;
 }

@@ -105,21 +105,24 @@ describe('Connect onboarding', () => {
     expect(response.headers.get('location')).toBe(`${deps.env.PUBLIC_URL}/merchant/earnings`);
   });
 
-  it('lets only the owner onboard; staff may see the status; residents neither', async () => {
-    const { merchant, resident } = await deps.factories.createMarketplace();
+  it('lets only the owner onboard or see the status; staff and residents neither', async () => {
+    const { merchant, resident, owner } = await deps.factories.createMarketplace();
     const staff = await deps.factories.createMerchantStaff(merchant.id, 'staff');
     const staffToken = await tokenFor(deps, staff.id);
-    const refused = await trpcOverHttp(api.url, staffToken, 'merchant.connect.onboard');
-    expect(refused.error?.data.code).toBe('FORBIDDEN');
+    for (const path of ['merchant.connect.onboard', 'merchant.connect.status']) {
+      const kind = path.endsWith('status') ? 'query' : 'mutation';
+      const refused = await trpcOverHttp(api.url, staffToken, path, undefined, kind);
+      expect(refused.error?.data.code).toBe('FORBIDDEN');
+    }
     expect((await merchantRow(merchant.id)).stripeAccountId).toBeNull();
     const status = await trpcOverHttp<Status>(
       api.url,
-      staffToken,
+      await tokenFor(deps, owner.id),
       'merchant.connect.status',
       undefined,
       'query',
     );
-    expect(status.data).toMatchObject({ accountId: null });
+    expect(status.data).toMatchObject({ accountId: null, payoutsEnabled: false });
 
     const residentToken = await tokenFor(deps, resident.id);
     for (const path of ['merchant.connect.onboard', 'merchant.connect.status']) {

@@ -1,7 +1,7 @@
 import { merchants, statements } from '@cgp/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
-import { merchantProcedure, opsProcedure, propertyProcedure } from '../../trpc';
+import { merchantOwnerProcedure, opsProcedure, propertyProcedure } from '../../trpc';
 import { retryPayout } from './pay-statement';
 import { settleCompanyNow } from './settle-now';
 import { listStatementsInput, statementIdInput } from './settlement.schema';
@@ -26,18 +26,18 @@ export const settlementRouter = {
     .query(({ ctx, input }) => getStatement(ctx.db, ofCompany(ctx.actor.companyId), input.id)),
 } satisfies TRPCRouterRecord;
 
-/** A merchant's own money (`merchant.earnings`, `merchant.statements.*`). */
-export const merchantEarningsProcedure = merchantProcedure.query(({ ctx }) =>
+/** A merchant's own money (`merchant.earnings`, `merchant.statements.*`): the owner's to see. */
+export const merchantEarningsProcedure = merchantOwnerProcedure.query(({ ctx }) =>
   merchantEarnings(ctx.db, ctx.actor.merchantId),
 );
 
 export const merchantStatementsRouter = {
-  list: merchantProcedure
+  list: merchantOwnerProcedure
     .input(listStatementsInput)
     .query(({ ctx, input }) =>
       listStatements(ctx.db, eq(statements.merchantId, ctx.actor.merchantId), input),
     ),
-  get: merchantProcedure
+  get: merchantOwnerProcedure
     .input(statementIdInput)
     .query(({ ctx, input }) =>
       getStatement(ctx.db, eq(statements.merchantId, ctx.actor.merchantId), input.id),
