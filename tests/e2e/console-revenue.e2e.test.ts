@@ -8,9 +8,12 @@ import { startPlatform, type Platform } from './support/platform';
 
 const AUDITOR = { phone: '13700000001', password: 'demo1234' };
 const POLL = { timeout: 10_000 };
+const LAST_MONTH_ORDERS = 24;
 
 let platform: Platform;
 let browser: Browser;
+
+const shanghaiDay = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /** Earned orders for the demo merchants (set-based, ledger included), then a settlement run. */
 async function seedSettledOrders() {
@@ -36,20 +39,25 @@ async function seedSettledOrders() {
   // Room on the demo slots for the seeded orders, without touching what residents can book.
   for (const m of merchants)
     await db.execute(sql`UPDATE slots SET capacity = capacity + 100 WHERE id = ${m.slot_id}`);
+  const market = {
+    companyId: resident!.company_id,
+    communityId: resident!.community_id,
+    unitId: resident!.unit_id,
+    residentId: resident!.id,
+    merchants: merchants.map((m) => ({
+      merchantId: m.merchant_id,
+      serviceId: m.service_id,
+      slotId: m.slot_id,
+    })),
+  };
+  // This month's orders, and last month's: earned a couple of days before this month began.
+  await seedEligibleOrders(db, { merchants: merchants.length, orders: 30, market });
+  const dayOfMonth = Number(shanghaiDay(new Date()).slice(8));
   await seedEligibleOrders(db, {
     merchants: merchants.length,
-    orders: 30,
-    market: {
-      companyId: resident!.company_id,
-      communityId: resident!.community_id,
-      unitId: resident!.unit_id,
-      residentId: resident!.id,
-      merchants: merchants.map((m) => ({
-        merchantId: m.merchant_id,
-        serviceId: m.service_id,
-        slotId: m.slot_id,
-      })),
-    },
+    orders: LAST_MONTH_ORDERS,
+    market,
+    earnedDaysAgo: dayOfMonth + 2,
   });
   await buildStatements(db, { merchantIds: merchants.map((m) => m.merchant_id) });
 }
@@ -64,10 +72,8 @@ afterAll(async () => {
   await platform?.close();
 });
 
-const shanghaiDay = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-
 describe('property console at 1440×900', () => {
-  it('shows the auditor the revenue share by merchant, tying out to audit.revenueShare, down to ledger postings', async () => {
+  it('shows the auditor last month’s revenue share by merchant, tying out to the ledger and to audit.revenueShare, down to ledger postings', async () => {
     const context = await browser.newContext({
       baseURL: platform.baseUrl,
       viewport: { width: 1440, height: 900 },
@@ -86,13 +92,13 @@ describe('property console at 1440×900', () => {
       await page.waitForURL(/\/console/);
       const table = page.getByTestId('revenue-table');
       await expect.poll(() => table.locator('tbody tr').count(), POLL).toBeGreaterThan(0);
-      await page.waitForTimeout(500);
-      await screenshot(page, 'console-revenue-share', { fullPage: false });
 
-      // The same range the page starts with: this month so far, in business days.
-      const today = shanghaiDay(new Date());
-      const to = new Date(`${today}T00:00:00+08:00`);
-      to.setUTCDate(to.getUTCDate() + 1);
+      // Last month, from the period picker's shortcut.
+      await page.locator('.el-range-editor').first().click();
+      await page.locator('.el-picker-panel__shortcut', { hasText: '上月' }).click();
+      const monthStart = new Date(`${shanghaiDay(new Date()).slice(0, 8)}01T00:00:00+08:00`);
+      const lastMonth = new Date(monthStart);
+      lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
       const [auditor] = (
         await platform.deps.db.execute<{ id: string }>(
           sql`SELECT id FROM users WHERE phone = ${AUDITOR.phone}`,
@@ -101,14 +107,32 @@ describe('property console at 1440×900', () => {
       const share = await (
         await callerFor(platform.deps, auditor!.id)
       ).audit.revenueShare({
-        from: new Date(`${today.slice(0, 8)}01T00:00:00+08:00`).toISOString(),
-        to: to.toISOString(),
+        from: lastMonth.toISOString(),
+        to: monthStart.toISOString(),
         groupBy: 'merchant',
       });
-      const totalsRow = await table.locator('.el-table__footer-wrapper tr').first().innerText();
+      expect(share.totals.orderCount).toBe(LAST_MONTH_ORDERS);
+      const footer = table.locator('.el-table__footer-wrapper tr').first();
+      await expect
+        .poll(() => footer.innerText(), POLL)
+        .toMatch(new RegExp(`\\s${share.totals.orderCount}\\s`));
+      await page.waitForTimeout(500);
+      await screenshot(page, 'console-revenue-share', { fullPage: false });
+
+      // The ledger says the same: what last month's earnings posted to the platform and merchants.
+      const [ledger] = (
+        await platform.deps.db.execute<{ platform: string; merchant: string }>(sql`
+          SELECT -sum(p.amount_fen) FILTER (WHERE p.account = 'revenue:platform') AS platform,
+                 -sum(p.amount_fen) FILTER (WHERE p.account LIKE 'payable:merchant:%') AS merchant
+            FROM ledger_postings p JOIN journal_entries e ON e.id = p.entry_id
+           WHERE e.kind = 'earning' AND e.created_at >= ${lastMonth.toISOString()}::timestamptz
+             AND e.created_at < ${monthStart.toISOString()}::timestamptz`)
+      ).rows;
+      expect(share.totals.platformFen).toBe(Number(ledger!.platform));
+      expect(share.totals.merchantFen).toBe(Number(ledger!.merchant));
+      const totalsRow = await footer.innerText();
       const yuan = (fen: number) =>
         `¥${Math.trunc(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
-      expect(share.totals.orderCount).toBeGreaterThanOrEqual(30);
       for (const fen of [share.totals.grossFen, share.totals.merchantFen, share.totals.platformFen])
         expect(totalsRow).toContain(yuan(fen));
       expect(totalsRow).toContain(String(share.totals.orderCount));

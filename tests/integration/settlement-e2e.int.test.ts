@@ -205,4 +205,28 @@ it('settles odd amounts, refunds before and after confirmation and an open dispu
   expect(report.totals.merchantFen - paidOut).toBe(Number(rows[0]!.payable));
   const invariants = await asOps.audit.invariants.query();
   expect(invariants.checks.filter((c) => !c.ok)).toEqual([]);
+
+  // The disputed order's merchant share stayed frozen; ops releases it to the merchant and the
+  // next settlement pays exactly that share, nothing else.
+  const [frozen] = await deps.db.select().from(orders).where(eq(orders.id, disputed));
+  expect(frozen!.settledAt).toBeNull();
+  await asOps.ops.resolveDispute.mutate({
+    orderId: disputed,
+    outcome: 'confirm',
+    note: '核实已完成',
+  });
+  const [released] = await deps.db.select().from(orders).where(eq(orders.id, disputed));
+  expect(released!.status).toBe('confirmed');
+  const next = await asOps.settlement.runNow.mutate();
+  expect(next.statements).toHaveLength(1);
+  expect(next.statements[0]!.merchantId).toBe(frozen!.merchantId);
+  const nextLines = await deps.db
+    .select()
+    .from(statementLines)
+    .where(eq(statementLines.statementId, next.statements[0]!.id));
+  expect(nextLines.map((l) => l.orderId)).toEqual([disputed]);
+  expect(nextLines[0]!.merchantFen).toBe(released!.merchantShareFen);
+  expect(next.statements[0]!.payoutFen).toBe(released!.merchantShareFen);
+  const after = await asOps.audit.invariants.query();
+  expect(after.checks.filter((c) => !c.ok)).toEqual([]);
 }, 180_000);

@@ -25,7 +25,14 @@ export interface EligibleOrdersSeed extends SeedMarket {
  */
 export async function seedEligibleOrders(
   db: Db,
-  options: { merchants: number; orders: number; accountIds?: string[]; market?: SeedMarket },
+  options: {
+    merchants: number;
+    orders: number;
+    accountIds?: string[];
+    market?: SeedMarket;
+    /** How long ago the orders earned their shares (and their ledger entries were posted); 1 day. */
+    earnedDaysAgo?: number;
+  },
 ): Promise<EligibleOrdersSeed> {
   const market = options.market ?? (await seedMarket(db, options));
   return db.transaction(async (tx) => {
@@ -38,6 +45,9 @@ export async function seedEligibleOrders(
              WITH ORDINALITY AS m("merchantId", "serviceId", "slotId", n)`);
     const { communityId: community, unitId: unit, residentId: resident } = market;
     const merchantCount = market.merchants.length;
+    // Paid two days, completed one day before the orders earned their shares.
+    const earned = sql`now() - make_interval(days => ${options.earnedDaysAgo ?? 1})`;
+    const day = (before: number) => sql`(${earned} - make_interval(days => ${before}))`;
 
     await tx.execute(sql`
       CREATE TEMP TABLE seed_orders ON COMMIT DROP AS
@@ -52,10 +62,10 @@ export async function seedEligibleOrders(
         platform_bps, merchant_share_fen, platform_share_fen, created_at, updated_at)
       SELECT id, ${resident}, ${unit}, ${community}, '结算测试小区 1号楼 1-101', merchant_id, service_id,
              slot_id, 'housekeeping', 1, 1, total, total, 'confirmed', 'seed-' || id,
-             now() - interval '3 days', now() - interval '3 days', now() - interval '3 days',
-             now() - interval '2 days', now() - interval '2 days', now() - interval '1 day', now() - interval '1 day',
+             ${day(2)}, ${day(2)}, ${day(2)},
+             ${day(1)}, ${day(1)}, ${day(0)}, ${day(0)},
              3000, total - (total * 3000 + 5000) / 10000, (total * 3000 + 5000) / 10000,
-             now() - interval '3 days', now() - interval '1 day'
+             ${day(2)}, ${day(0)}
         FROM seed_orders`);
     await tx.execute(sql`
       UPDATE slots s SET booked = s.booked + c.n FROM (SELECT slot_id, count(*)::int AS n FROM seed_orders GROUP BY slot_id) c
@@ -68,8 +78,10 @@ export async function seedEligibleOrders(
              o.total - (o.total * 3000 + 5000) / 10000 AS merchant_share, (o.total * 3000 + 5000) / 10000 AS platform_share
         FROM seed_orders o CROSS JOIN (VALUES ('payment'), ('earning')) k(kind)`);
     await tx.execute(sql`
-      INSERT INTO journal_entries (id, kind, idempotency_key, order_id, memo)
-      SELECT entry_id, kind::journal_kind, kind || ':' || order_id, order_id, 'seed' FROM seed_entries`);
+      INSERT INTO journal_entries (id, kind, idempotency_key, order_id, memo, created_at)
+      SELECT entry_id, kind::journal_kind, kind || ':' || order_id, order_id, 'seed',
+             CASE WHEN kind = 'payment' THEN ${day(2)} ELSE ${earned} END
+        FROM seed_entries`);
     await tx.execute(sql`
       INSERT INTO ledger_postings (entry_id, account, amount_fen, order_id, merchant_id)
       SELECT e.entry_id, l.account, l.amount, e.order_id, l.merchant_id

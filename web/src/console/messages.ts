@@ -11,6 +11,7 @@ const zhCN = {
   },
   common: {
     period: '期间',
+    periods: { today: '今天', week: '本周', month: '本月', lastMonth: '上月', last30: '近30天' },
     loadMore: '加载更多',
     actions: '操作',
     status: '状态',
@@ -126,6 +127,13 @@ const en: ConsoleMessages = {
   },
   common: {
     period: 'Period',
+    periods: {
+      today: 'Today',
+      week: 'This week',
+      month: 'This month',
+      lastMonth: 'Last month',
+      last30: 'Last 30 days',
+    },
     loadMore: 'Load more',
     actions: 'Actions',
     status: 'Status',

@@ -29,5 +29,28 @@ export function shanghaiDay(date: Date): string {
   return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
+/**
+ * The period picker's shortcuts as business days (Asia/Shanghai): today, this week (from Monday),
+ * this month, last month, the last 30 days. Each gives [first day, last day], inclusive.
+ */
+export function periodShortcuts(now: Date): Record<string, [string, string]> {
+  const today = shanghaiDay(now);
+  const shift = (day: string, days: number) => {
+    const d = new Date(`${day}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  };
+  const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
+  const monthStart = `${today.slice(0, 8)}01`;
+  const lastMonthEnd = shift(monthStart, -1);
+  return {
+    today: [today, today],
+    week: [shift(today, -weekday), today],
+    month: [monthStart, today],
+    lastMonth: [`${lastMonthEnd.slice(0, 8)}01`, lastMonthEnd],
+    last30: [shift(today, -29), today],
+  };
+}
+
 export const formatTime = (iso: string | null) =>
   iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—';
