@@ -110,6 +110,9 @@ describe('restarting the sandbox on the same database', () => {
         'payment_intent.succeeded',
       ]);
       await second.removeWebhookEndpoint(endpoint.id);
+      // Closed here, not at the end of the file: a dispatcher left running would claim the next
+      // tests' deliveries under its own retry settings.
+      await second.close();
     } finally {
       await receiver.close();
     }
@@ -138,9 +141,7 @@ describe('restarting the sandbox on the same database', () => {
     await second.close();
   });
 
-  // Known defect, under investigation: one attempt too many is sometimes made (4 instead of 3)
-  // before the delivery is given up. Skipped so it does not hide behind a loosened assertion.
-  it.skip('gives a delivery up after the last attempt instead of retrying forever', async () => {
+  it('gives a delivery up after the last attempt instead of retrying forever', async () => {
     const sandbox = await start({ maxAttempts: 3 });
     const stripe = sandbox.stripe();
     const down = await startWebhookReceiver(stripe, sandbox.webhookSecret, () => 500);
