@@ -331,7 +331,7 @@ describe('merchant portal at 1440×900', () => {
     }
   }, 60_000);
 
-  it('shows 速达外卖’s staff none of 阳光家政’s orders or services', async () => {
+  it('shows 速达外卖’s staff none of 阳光家政’s orders, services or earnings', async () => {
     const theirs = await residentBooksAndPays(await nextSlot('日常保洁', 1), 2);
     const { context, page, errors } = await signedInDesk(SPEEDY);
     try {
@@ -348,6 +348,11 @@ describe('merchant portal at 1440×900', () => {
       expect(table).not.toContain('日常保洁');
       expect(table).not.toContain('深度保洁');
       await screenshot(page, 'merchant-isolation-services', { fullPage: false });
+
+      // 阳光家政 has a statement by now; 速达外卖's earnings page shows none of it.
+      await page.getByRole('menuitem', { name: '收入结算' }).click();
+      await page.getByText('还没有结算单').waitFor();
+      expect(await page.getByTestId('earnings-paying').innerText()).toContain('¥0.00');
       expect(errors).toEqual([]);
     } finally {
       await context.close();

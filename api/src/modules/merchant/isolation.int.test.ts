@@ -2,7 +2,15 @@ import { services, slots } from '@cgp/db';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookSlot, callerFor, createTestDeps, payOrder, type TestDeps } from '../../testing';
+import {
+  bookSlot,
+  callerFor,
+  createTestDeps,
+  payOrder,
+  seedEligibleOrders,
+  type TestDeps,
+} from '../../testing';
+import { buildStatements } from '../settlement/build-statements';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -105,6 +113,30 @@ describe('one merchant’s portal never reaches another’s data', () => {
     expect(aSlots.map((s) => [s.capacity, s.booked, s.closed])).toEqual([[4, 1, false]]);
     const mine = await callerFor(deps, a.owner.id);
     expect((await mine.merchant.orders.get({ id: order.id })).status).toBe('paid');
+  });
+
+  it('shows each owner only their own earnings and statements', async () => {
+    const seed = await seedEligibleOrders(deps.db, { merchants: 2, orders: 9 });
+    const run = await buildStatements(deps.db, { merchantIds: seed.merchantIds });
+    const [a, b] = await Promise.all(
+      seed.merchantIds.map(async (merchantId) => {
+        const owner = await deps.factories.createMerchantStaff(merchantId);
+        const statement = run.statements.find((s) => s.merchantId === merchantId)!;
+        return { caller: await callerFor(deps, owner.id), statement };
+      }),
+    );
+    for (const [me, them] of [
+      [a!, b!],
+      [b!, a!],
+    ] as const) {
+      const listed = await me.caller.merchant.statements.list({ limit: 20 });
+      expect(listed.items.map((s) => s.id)).toEqual([me.statement.id]);
+      expect(await codeOf(me.caller.merchant.statements.get({ id: them.statement.id }))).toBe(
+        'NOT_FOUND',
+      );
+      expect((await me.caller.merchant.earnings()).payingFen).toBe(me.statement.payoutFen);
+    }
+    expect(a!.statement.payoutFen).not.toBe(b!.statement.payoutFen);
   });
 
   it('refuses residents and property staff, and asks anonymous callers to sign in', async () => {
