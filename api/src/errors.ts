@@ -91,14 +91,25 @@ const PG_CLIENT_ERRORS: Record<
   },
 };
 
-function pgCode(error: unknown): string | undefined {
+/** The PostgreSQL error inside `error` (drizzle wraps the driver's error as its cause), if any. */
+function pgErrorOf(error: unknown): { code: string; constraint?: string } | undefined {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+      return current as { code: string; constraint?: string };
+    }
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+const pgCode = (error: unknown) => pgErrorOf(error)?.code;
+
+/** Whether `error` is PostgreSQL refusing a duplicate under the named unique constraint. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const pg = pgErrorOf(error);
+  return pg?.code === '23505' && pg.constraint === constraint;
 }
 
 /** The one place that turns a thrown error into the tRPC error the client sees. */

@@ -1,6 +1,4 @@
 import {
-  buildings,
-  communities,
   merchants,
   orderEvents,
   orders,
@@ -8,34 +6,54 @@ import {
   serviceCommunities,
   services,
   slots,
-  units,
   type Db,
-  type Tx,
+  type DbOrTx,
 } from '@cgp/db';
 import { and, eq, exists, sql } from 'drizzle-orm';
-import { BadRequest, Conflict, NotFound } from '../../errors';
+import { BadRequest, Conflict, isUniqueViolation, NotFound } from '../../errors';
 import type { ResidentActor } from '../identity/actor';
 import { QUEUES, TIMER_JOBS } from '../outbox/queues';
 import type { OrderTimers } from '../orders/transition';
 import type { CreateBookingInput } from './booking.schema';
+
+/** The unique index that makes an idempotency key good for one order per resident. */
+const IDEMPOTENCY_CONSTRAINT = 'orders_resident_idempotency_uq';
 
 /** Capacity units an order takes: every meal counts for meal delivery; otherwise one visit. */
 export function seatsFor(category: string, quantity: number): number {
   return category === 'meal_delivery' ? quantity : 1;
 }
 
-async function findByKey(tx: Tx, residentId: string, key: string) {
-  const [row] = await tx
-    .select()
+async function findByKey(db: DbOrTx, residentId: string, key: string) {
+  const [row] = await db
+    .select({ id: orders.id, slotId: orders.slotId, quantity: orders.quantity })
     .from(orders)
     .where(and(eq(orders.residentId, residentId), eq(orders.idempotencyKey, key)))
     .limit(1);
   return row;
 }
 
+/** The order a repeated idempotency key made, if this request asks for the same booking. */
+function replayOf(
+  existing: { id: string; slotId: string; quantity: number },
+  input: CreateBookingInput,
+) {
+  if (existing.slotId !== input.slotId || existing.quantity !== input.quantity) {
+    throw new Conflict(
+      'idempotency_key_reused',
+      'This idempotency key was already used for a different booking',
+    );
+  }
+  return { orderId: existing.id, replayed: true };
+}
+
 /** Why a guarded capacity update matched nothing, in words the resident's app can show. */
-async function whyNotBookable(tx: Tx, slotId: string, cutoffMinutes: number): Promise<Conflict> {
-  const [slot] = await tx
+async function whyNotBookable(
+  db: DbOrTx,
+  slotId: string,
+  cutoffMinutes: number,
+): Promise<Conflict> {
+  const [slot] = await db
     .select({
       closed: slots.closed,
       capacity: slots.capacity,
@@ -52,9 +70,11 @@ async function whyNotBookable(tx: Tx, slotId: string, cutoffMinutes: number): Pr
 }
 
 /**
- * `booking.create` (SPEC §3): in one transaction, takes capacity with one guarded UPDATE (it can
- * never oversell), inserts the order, its first event and the payment-expiry timer. A repeated
- * idempotency key returns the order it created the first time.
+ * `booking.create` (SPEC §3). One guarded statement takes the capacity (it can never oversell) and
+ * writes the order, its first event and the payment-expiry timer: it commits whole or not at all,
+ * and holds the slot's row lock for that one round trip only. A repeated idempotency key returns
+ * the order it made the first time: found up front with the offer, or — when two requests with
+ * the same key race — by the unique index refusing the second order.
  */
 export async function createBooking(
   db: Db,
@@ -62,69 +82,61 @@ export async function createBooking(
   input: CreateBookingInput,
   timers: OrderTimers,
 ) {
-  return db.transaction(async (tx) => {
-    // Serialise attempts with the same key, so twenty concurrent retries make one order.
-    await tx.execute(
-      sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${actor.id}:${input.idempotencyKey}`}, 0))`,
-    );
-    const existing = await findByKey(tx, actor.id, input.idempotencyKey);
-    if (existing) {
-      if (existing.slotId !== input.slotId || existing.quantity !== input.quantity) {
-        throw new Conflict(
-          'idempotency_key_reused',
-          'This idempotency key was already used for a different booking',
-        );
-      }
-      return { orderId: existing.id, replayed: true };
-    }
-
-    // The service behind the slot, if this resident may book it, and the resident's address.
-    const [offer] = await tx
-      .select({
-        service: services,
-        address: sql<string>`${communities.name} || ' ' || ${buildings.name} || ' ' || ${units.label}`,
-      })
-      .from(slots)
-      .innerJoin(services, eq(services.id, slots.serviceId))
-      .innerJoin(merchants, eq(merchants.id, services.merchantId))
-      .innerJoin(units, eq(units.id, actor.unitId))
-      .innerJoin(buildings, eq(buildings.id, units.buildingId))
-      .innerJoin(communities, eq(communities.id, units.communityId))
-      .where(
-        and(
-          eq(slots.id, input.slotId),
-          eq(services.active, true),
-          eq(merchants.status, 'approved'),
-          exists(
-            tx
-              .select({ one: sql`1` })
-              .from(serviceCommunities)
-              .where(
-                and(
-                  eq(serviceCommunities.serviceId, services.id),
-                  eq(serviceCommunities.communityId, actor.communityId),
-                ),
+  // The service behind the slot, if this resident may book it, and the order this idempotency
+  // key already made, if any.
+  const [offer] = await db
+    .select({
+      service: services,
+      existing: { id: orders.id, slotId: orders.slotId, quantity: orders.quantity },
+    })
+    .from(slots)
+    .innerJoin(services, eq(services.id, slots.serviceId))
+    .innerJoin(merchants, eq(merchants.id, services.merchantId))
+    .leftJoin(
+      orders,
+      and(eq(orders.residentId, actor.id), eq(orders.idempotencyKey, input.idempotencyKey)),
+    )
+    .where(
+      and(
+        eq(slots.id, input.slotId),
+        eq(services.active, true),
+        eq(merchants.status, 'approved'),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(serviceCommunities)
+            .where(
+              and(
+                eq(serviceCommunities.serviceId, services.id),
+                eq(serviceCommunities.communityId, actor.communityId),
               ),
-          ),
+            ),
         ),
-      );
-    if (!offer) throw new NotFound('Time slot');
-    const { service } = offer;
-    if (input.quantity < service.minQuantity || input.quantity > service.maxQuantity) {
-      throw new BadRequest(
-        'quantity_out_of_range',
-        `Quantity must be between ${service.minQuantity} and ${service.maxQuantity}`,
-        { min: service.minQuantity, max: service.maxQuantity },
-      );
-    }
-    if (service.category === 'temporary_care' && !input.careRecipient) {
-      throw new BadRequest('care_recipient_required', 'Tell us who will be cared for');
-    }
+      ),
+    );
+  if (offer?.existing) return replayOf(offer.existing, input);
+  if (!offer) {
+    // A replay may name a slot that has since become unbookable, or another slot entirely.
+    const existing = await findByKey(db, actor.id, input.idempotencyKey);
+    if (existing) return replayOf(existing, input);
+    throw new NotFound('Time slot');
+  }
+  const { service } = offer;
+  if (input.quantity < service.minQuantity || input.quantity > service.maxQuantity) {
+    throw new BadRequest(
+      'quantity_out_of_range',
+      `Quantity must be between ${service.minQuantity} and ${service.maxQuantity}`,
+      { min: service.minQuantity, max: service.maxQuantity },
+    );
+  }
+  if (service.category === 'temporary_care' && !input.careRecipient) {
+    throw new BadRequest('care_recipient_required', 'Tell us who will be cared for');
+  }
 
-    const seats = seatsFor(service.category, input.quantity);
-    // One statement takes the capacity and writes the order, its first event and its payment
-    // timer, so the slot's row lock is held for a single round trip before the commit.
-    const { rows } = await tx.execute<{ id: string }>(sql`
+  const seats = seatsFor(service.category, input.quantity);
+  let placed: { id: string } | undefined;
+  try {
+    const { rows } = await db.execute<{ id: string }>(sql`
       WITH taken AS (
         UPDATE ${slots} SET booked = booked + ${seats}
          WHERE id = ${input.slotId} AND booked + ${seats} <= capacity AND NOT closed
@@ -134,7 +146,7 @@ export async function createBooking(
         INSERT INTO ${orders} (resident_id, unit_id, community_id, address_snapshot, merchant_id,
           service_id, slot_id, category, quantity, seats, unit_price_fen, total_fen, notes, allergies,
           care_recipient, idempotency_key, payment_due_at)
-        SELECT ${actor.id}, ${actor.unitId}, ${actor.communityId}, ${offer.address}, ${service.merchantId},
+        SELECT ${actor.id}, ${actor.unitId}, ${actor.communityId}, ${actor.address ?? ''}, ${service.merchantId},
           ${service.id}, taken.id, ${service.category}, ${input.quantity}, ${seats}, ${service.priceFen},
           ${service.priceFen * input.quantity}, ${input.notes ?? ''},
           ${service.category === 'meal_delivery' ? (input.allergies ?? '') : ''},
@@ -152,8 +164,14 @@ export async function createBooking(
           FROM placed
       )
       SELECT id FROM placed`);
-    const placed = rows[0];
-    if (!placed) throw await whyNotBookable(tx, input.slotId, service.bookingCutoffMinutes);
-    return { orderId: placed.id, replayed: false };
-  });
+    placed = rows[0];
+  } catch (error) {
+    // Another request with this key committed its order first; the whole statement (capacity
+    // included) was undone, and that order is the answer.
+    if (!isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) throw error;
+  }
+  if (placed) return { orderId: placed.id, replayed: false };
+  const existing = await findByKey(db, actor.id, input.idempotencyKey);
+  if (existing) return replayOf(existing, input);
+  throw await whyNotBookable(db, input.slotId, service.bookingCutoffMinutes);
 }
