@@ -1,8 +1,13 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
-/** Unit tests of the app's pure logic (money, time, booking rules); browser flows live in tests/e2e. */
+/**
+ * Unit tests of the app's logic (money, time, booking rules) and component tests (mounted with
+ * @vue/test-utils in happy-dom, per file); browser flows live in tests/e2e.
+ */
 export default defineConfig({
   root: import.meta.dirname,
+  plugins: [vue()],
   test: {
     name: 'web',
     include: ['src/**/*.test.ts'],
