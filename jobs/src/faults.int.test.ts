@@ -8,6 +8,7 @@ import {
   seedEligibleOrders,
   seedMarket,
   serveWithPayments,
+  settlementBacklog,
   submitCheckoutPage,
   tokenFor,
   trpcOverHttp,
@@ -15,17 +16,25 @@ import {
   type TestDeps,
 } from '@cgp/api/testing';
 import { orders, outbox, refunds, slots, statementLines, statements } from '@cgp/db';
-import { and, count, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobs, type Jobs } from './start';
 import { DisposableRedis } from './testing/redis-server';
 
-/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
+/** Polls `check` until it returns true; fails with `what` (and what `explain` says) after `timeoutMs`. */
+async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  explain?: () => Promise<unknown>,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const state = explain ? ` — ${JSON.stringify(await explain())}` : '';
+      throw new Error(`timed out waiting for ${what}${state}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -170,17 +179,10 @@ describe('PostgreSQL connection dropped in the middle of a settlement run', () =
       expect(rows[0]!.done).toBe(true);
       await holder.query('ROLLBACK');
 
-      await until('every order to be settled and paid', async () => {
-        const [unsettled] = await deps.db
-          .select({ n: count() })
-          .from(orders)
-          .where(isNull(orders.settledAt));
-        const [unpaid] = await deps.db
-          .select({ n: count() })
-          .from(statements)
-          .where(ne(statements.status, 'paid'));
-        return unsettled!.n === 0 && unpaid!.n === 0;
-      });
+      await until(
+        'every order to be settled and paid',
+        async () => (await settlementBacklog(deps.db)).done,
+      );
       const job = await jobs.queueFor('settlement').getJob(request!.id);
       expect(await job!.getState()).toBe('completed');
       expect(job!.attemptsMade).toBeGreaterThanOrEqual(1); // the dropped attempt failed
@@ -261,19 +263,25 @@ describe('processor 429 and 500 storms on transfers and refunds', () => {
           .select({ status: refunds.status })
           .from(refunds)
           .where(inArray(refunds.orderId, [...intents.keys()]));
-        const [unpaid] = await deps.db
-          .select({ n: count() })
-          .from(statements)
-          .where(ne(statements.status, 'paid'));
-        const [settled] = await deps.db.select({ n: count() }).from(statements);
+        const [made] = await deps.db.select({ n: count() }).from(statements);
         return (
           open.length === 5 &&
           open.every((r) => r.status === 'succeeded') &&
-          settled!.n === 3 &&
-          unpaid!.n === 0
+          made!.n === 3 &&
+          (await settlementBacklog(deps.db)).done
         );
       },
       90_000,
+      async () => ({
+        refunds: await deps.db
+          .select({ status: refunds.status, reason: refunds.failureReason })
+          .from(refunds),
+        statements: await deps.db
+          .select({ status: statements.status, reason: statements.failureReason })
+          .from(statements),
+        backlog: await settlementBacklog(deps.db),
+        faultsLeft: deps.sandbox.faults.list(),
+      }),
     );
     expect(deps.sandbox.faults.list()).toEqual([]); // the whole storm was met
 

@@ -5,12 +5,13 @@ import {
   paidCheckout,
   seedEligibleOrders,
   seedMarket,
+  settlementBacklog,
   type PaymentTestDeps,
 } from '@cgp/api/testing';
-import { orders, outbox, statementLines, statements } from '@cgp/db';
+import { outbox, statementLines, statements } from '@cgp/db';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { count, isNull, ne, sql } from 'drizzle-orm';
+import { count, ne, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -93,15 +94,8 @@ it('pays every eligible order exactly once through 20 SIGKILLs of the worker pro
   try {
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const [unsettled] = await deps.db
-        .select({ n: count() })
-        .from(orders)
-        .where(isNull(orders.settledAt));
-      const [unpaid] = await deps.db
-        .select({ n: count() })
-        .from(statements)
-        .where(ne(statements.status, 'paid'));
-      if (unsettled!.n === 0 && unpaid!.n === 0) break;
+      const backlog = await settlementBacklog(deps.db);
+      if (backlog.done) break;
       if (Date.now() > deadline) {
         const stuck = await deps.db
           .select({
@@ -112,9 +106,9 @@ it('pays every eligible order exactly once through 20 SIGKILLs of the worker pro
           })
           .from(statements)
           .where(ne(statements.status, 'paid'));
-        throw new Error(`left: ${unsettled!.n} orders, statements ${JSON.stringify(stuck)}`);
+        throw new Error(`left: ${backlog.unsettled} orders, statements ${JSON.stringify(stuck)}`);
       }
-      if (unsettled!.n > 0) await requestSettlementRun();
+      if (backlog.unsettled > 0) await requestSettlementRun();
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {

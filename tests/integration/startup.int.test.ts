@@ -81,6 +81,8 @@ describe('start-up', () => {
     const port = await freePort();
     const platform = startPlatform({
       PORT: String(port),
+      // Its own free port: PORT + 1, the default, may be taken by someone else on a busy machine.
+      STRIPE_SANDBOX_PORT: String(await freePort()),
       DATABASE_URL: databaseUrl(databaseName),
       REDIS_PREFIX: `cgp-test-startup-${port}`,
     });

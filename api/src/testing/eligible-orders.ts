@@ -168,3 +168,13 @@ export async function seedMarket(
     };
   });
 }
+
+/** What settlement still has to do: earned orders not in a statement, statements not paid out. */
+export async function settlementBacklog(db: Db) {
+  const { rows } = await db.execute<{ unsettled: number; unpaid: number }>(sql`
+    SELECT (SELECT count(*)::int FROM orders WHERE earned_at IS NOT NULL AND settled_at IS NULL)
+             AS unsettled,
+           (SELECT count(*)::int FROM statements WHERE status <> 'paid') AS unpaid`);
+  const { unsettled, unpaid } = rows[0]!;
+  return { unsettled, unpaid, done: unsettled === 0 && unpaid === 0 };
+}
