@@ -5,10 +5,9 @@
  */
 import { createTestDeps, tokenFor } from '@cgp/api/testing';
 import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { startApiProcess } from './support/api-process';
 import { machine, peakMemoryMiB, percentile, printTable } from './support/report';
 
 const SECONDS = Number(process.argv[2] ?? 15);
@@ -66,26 +65,8 @@ async function rawCeiling(): Promise<{ rps: number; p50: number; p99: number }> 
   };
 }
 
-async function startServer() {
-  const child = fork(fileURLToPath(new URL('./support/serve-api.ts', import.meta.url)), {
-    execArgv: ['--import', 'tsx'],
-    env: {
-      ...process.env,
-      DATABASE_URL: deps.env.DATABASE_URL,
-      REDIS_URL: deps.env.REDIS_URL,
-      REDIS_PREFIX: deps.env.REDIS_PREFIX,
-      NODE_ENV: 'production',
-      DEMO: 'false',
-    },
-  });
-  const port = await new Promise<number>((resolve) =>
-    child.once('message', (m: { port: number }) => resolve(m.port)),
-  );
-  return { child, port };
-}
-
 const raw = await rawCeiling();
-const server = await startServer();
+const server = await startApiProcess(deps.env);
 let n = 0;
 const result = await autocannon({
   url: `http://127.0.0.1:${server.port}`,
@@ -113,9 +94,7 @@ const result = await autocannon({
     },
   ],
 });
-const serverPeak = peakMemoryMiB(server.child.pid);
-server.child.kill('SIGTERM');
-await new Promise((r) => server.child.once('exit', r));
+const serverPeak = await server.stop();
 
 const ok = result['2xx'];
 const rps = ok / SECONDS;

@@ -1,15 +1,16 @@
 /**
  * catalog.services and catalog.slots over HTTP at 50 connections, next to two ceilings measured in
  * the same run: a trivial PostgreSQL query (SELECT 1) from 50 clients, and the API's own trivial
- * endpoint (/healthz) through the same HTTP stack.
+ * endpoint (/healthz) through the same HTTP stack, the API in a process of its own.
  *   npx tsx tests/bench/catalog.ts [seconds]
  */
-import { seedDemo, startApiServer } from '@cgp/api';
+import { seedDemo } from '@cgp/api';
 import { createTestDeps, tokenFor } from '@cgp/api/testing';
 import { users } from '@cgp/db';
 import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
+import { startApiProcess } from './support/api-process';
 import { machine, peakMemoryMiB, percentile, printTable } from './support/report';
 
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -19,7 +20,7 @@ const deps = await createTestDeps();
 await seedDemo(deps.db);
 const [resident] = await deps.db.select().from(users).where(eq(users.phone, '13800000001'));
 const token = await tokenFor(deps, resident!.id);
-const api = await startApiServer(deps, 0);
+const api = await startApiProcess(deps.env);
 const base = `http://127.0.0.1:${api.port}`;
 
 async function trivialQueryCeiling() {
@@ -78,7 +79,7 @@ const slotsInput = encodeURIComponent(
   }),
 );
 const slots = await http(`/trpc/catalog.slots?input=${slotsInput}`);
-await api.close();
+const apiPeak = await api.stop();
 await deps.teardown();
 
 const row = (measure: string, m: { rps: number; p50: number; p99: number }) => ({
@@ -96,5 +97,5 @@ printTable(`catalog reads — ${SECONDS} s, ${CONNECTIONS} connections, ${machin
 console.log(
   `catalog.services ${(services.rps / trivial.rps).toFixed(3)}× the SELECT 1 ceiling, ` +
     `${(services.rps / health.rps).toFixed(3)}× the HTTP ceiling; catalog.slots ${(slots.rps / trivial.rps).toFixed(3)}× / ` +
-    `${(slots.rps / health.rps).toFixed(3)}×; non-2xx ${services.non2xx + slots.non2xx}; peak RSS ${peakMemoryMiB()} MiB`,
+    `${(slots.rps / health.rps).toFixed(3)}×; non-2xx ${services.non2xx + slots.non2xx}; API peak RSS ${apiPeak} MiB, bench process ${peakMemoryMiB()} MiB`,
 );
