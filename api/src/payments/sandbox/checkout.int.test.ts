@@ -1,34 +1,26 @@
-import { createTestDatabase, type TestDatabase } from '@cgp/db/testing';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPaymentSandbox, type PaymentSandbox } from './index';
+import type { PaymentSandbox } from './index';
 import {
   createCheckout,
-  FAST_RETRY,
   isAbout,
+  type SandboxUnderTest,
+  startSandboxUnderTest,
   startWebhookReceiver,
   submitCheckout,
   type WebhookReceiver,
 } from './test-support';
 
-let db: TestDatabase;
+let under: SandboxUnderTest;
 let sandbox: PaymentSandbox;
 let stripe: Stripe;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  sandbox = await startPaymentSandbox({ pool: db.pool, retry: FAST_RETRY });
-  stripe = sandbox.stripe();
-  receiver = await startWebhookReceiver(stripe, sandbox.webhookSecret);
-  await sandbox.addWebhookEndpoint({ url: receiver.url });
+  under = await startSandboxUnderTest();
+  ({ sandbox, stripe, receiver } = under);
 });
-
-afterAll(async () => {
-  await sandbox?.close();
-  await receiver?.close();
-  await db?.drop();
-});
+afterAll(() => under?.close());
 
 describe('Checkout Sessions', () => {
   it('a paid session delivers signed webhooks the product can verify and act on', async () => {

@@ -1,38 +1,24 @@
-import { createTestDatabase, type TestDatabase } from '@cgp/db/testing';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPaymentSandbox, type PaymentSandbox } from './index';
 import {
-  FAST_RETRY,
+  availableCny,
   isAbout,
   onboardedAccount,
   paidCheckout,
-  startWebhookReceiver,
+  type SandboxUnderTest,
+  startSandboxUnderTest,
   type WebhookReceiver,
 } from './test-support';
 
-let db: TestDatabase;
-let sandbox: PaymentSandbox;
+let under: SandboxUnderTest;
 let stripe: Stripe;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  sandbox = await startPaymentSandbox({ pool: db.pool, retry: FAST_RETRY });
-  stripe = sandbox.stripe();
-  receiver = await startWebhookReceiver(stripe, sandbox.webhookSecret);
-  await sandbox.addWebhookEndpoint({ url: receiver.url });
+  under = await startSandboxUnderTest();
+  ({ stripe, receiver } = under);
 });
-
-afterAll(async () => {
-  await sandbox?.close();
-  await receiver?.close();
-  await db?.drop();
-});
-
-async function availableCny(): Promise<number> {
-  return (await stripe.balance.retrieve()).available.find((a) => a.currency === 'cny')?.amount ?? 0;
-}
+afterAll(() => under?.close());
 
 describe('Connect onboarding', () => {
   it('an account link leads to a page whose Complete enables the account', async () => {
@@ -113,7 +99,7 @@ describe('Transfers', () => {
   it('pays an onboarded account from the platform balance, listed by transfer group', async () => {
     await paidCheckout(stripe, 20_000);
     const account = await onboardedAccount(stripe);
-    const before = await availableCny();
+    const before = await availableCny(stripe);
 
     const transfer = await stripe.transfers.create(
       {
@@ -134,7 +120,7 @@ describe('Transfers', () => {
       reversed: false,
     });
     expect(transfer.id).toMatch(/^tr_/);
-    expect(await availableCny()).toBe(before - 7_000);
+    expect(await availableCny(stripe)).toBe(before - 7_000);
     await receiver.waitFor(isAbout(transfer.id, 'transfer.created'));
 
     const listed = await stripe.transfers.list({ transfer_group: 'statement-1' });
@@ -153,7 +139,7 @@ describe('Transfers', () => {
       reversed: false,
     });
     await receiver.waitFor(isAbout(transfer.id, 'transfer.reversed'));
-    expect(await availableCny()).toBe(before - 5_000);
+    expect(await availableCny(stripe)).toBe(before - 5_000);
 
     await expect(
       stripe.transfers.createReversal(transfer.id, { amount: 5_001 }),
@@ -165,7 +151,7 @@ describe('Transfers', () => {
       amount_reversed: 7_000,
       reversed: true,
     });
-    expect(await availableCny()).toBe(before);
+    expect(await availableCny(stripe)).toBe(before);
   });
 
   it('refuses a transfer to an account that has not finished onboarding', async () => {
@@ -186,7 +172,7 @@ describe('Transfers', () => {
 
   it('refuses a transfer larger than the available balance, then allows it once funds arrive', async () => {
     const account = await onboardedAccount(stripe);
-    const available = await availableCny();
+    const available = await availableCny(stripe);
     const params = { amount: available + 1, currency: 'cny', destination: account.id };
     await expect(
       stripe.transfers.create(params, { idempotencyKey: 'statement-big' }),
@@ -197,13 +183,13 @@ describe('Transfers', () => {
     await paidCheckout(stripe, 1);
     const transfer = await stripe.transfers.create(params, { idempotencyKey: 'statement-big' });
     expect(transfer.amount).toBe(available + 1);
-    expect(await availableCny()).toBe(0);
+    expect(await availableCny(stripe)).toBe(0);
   });
 
   it('never spends the same funds twice under concurrent transfers', async () => {
     const account = await onboardedAccount(stripe);
     await paidCheckout(stripe, 1_000);
-    const available = await availableCny();
+    const available = await availableCny(stripe);
     const share = Math.floor(available / 3);
     const results = await Promise.allSettled(
       Array.from({ length: 6 }, () =>
@@ -211,6 +197,6 @@ describe('Transfers', () => {
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    expect(await availableCny()).toBe(available - 3 * share);
+    expect(await availableCny(stripe)).toBe(available - 3 * share);
   });
 });

@@ -1,44 +1,29 @@
-import { createTestDatabase, type TestDatabase } from '@cgp/db/testing';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPaymentSandbox, type PaymentSandbox } from './index';
 import {
-  FAST_RETRY,
+  availableCny,
   isAbout,
   paidCheckout,
-  startWebhookReceiver,
+  type SandboxUnderTest,
+  startSandboxUnderTest,
   type WebhookReceiver,
 } from './test-support';
 
-let db: TestDatabase;
-let sandbox: PaymentSandbox;
+let under: SandboxUnderTest;
 let stripe: Stripe;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  sandbox = await startPaymentSandbox({ pool: db.pool, retry: FAST_RETRY });
-  stripe = sandbox.stripe();
-  receiver = await startWebhookReceiver(stripe, sandbox.webhookSecret);
-  await sandbox.addWebhookEndpoint({ url: receiver.url });
+  under = await startSandboxUnderTest();
+  ({ stripe, receiver } = under);
 });
-
-afterAll(async () => {
-  await sandbox?.close();
-  await receiver?.close();
-  await db?.drop();
-});
-
-async function availableCny(): Promise<number> {
-  const balance = await stripe.balance.retrieve();
-  return balance.available.find((a) => a.currency === 'cny')?.amount ?? 0;
-}
+afterAll(() => under?.close());
 
 describe('Refunds', () => {
   it('refunds in parts down to zero, and never beyond what was charged', async () => {
-    const before = await availableCny();
+    const before = await availableCny(stripe);
     const { paymentIntent } = await paidCheckout(stripe, 10_000);
-    expect(await availableCny()).toBe(before + 10_000);
+    expect(await availableCny(stripe)).toBe(before + 10_000);
 
     const partial = await stripe.refunds.create(
       { payment_intent: paymentIntent.id, amount: 3_000, metadata: { refund_id: 'r-1' } },
@@ -80,7 +65,7 @@ describe('Refunds', () => {
       code: 'charge_already_refunded',
     });
 
-    expect(await availableCny()).toBe(before);
+    expect(await availableCny(stripe)).toBe(before);
     const listed = await stripe.refunds.list({ payment_intent: paymentIntent.id });
     expect(listed.data.map((r) => r.amount)).toEqual([7_000, 3_000]);
     expect(await stripe.refunds.retrieve(partial.id)).toMatchObject({ amount: 3_000 });

@@ -1,7 +1,9 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTestDatabase } from '@cgp/db/testing';
 import type Stripe from 'stripe';
+import { startPaymentSandbox, type PaymentSandbox } from './index';
 
 /** A webhook schedule short enough for tests, long enough to tell the retries apart. */
 export const FAST_RETRY = {
@@ -177,4 +179,36 @@ export async function onboardedAccount(stripe: Stripe): Promise<Stripe.Account> 
   });
   if (response.status !== 200) throw new Error(`onboarding failed: ${response.status}`);
   return stripe.accounts.retrieve(account.id);
+}
+
+export interface SandboxUnderTest {
+  sandbox: PaymentSandbox;
+  stripe: Stripe;
+  /** Subscribed to every event of the sandbox. */
+  receiver: WebhookReceiver;
+  close(): Promise<void>;
+}
+
+/** A sandbox on a database of its own, with fast webhook retries and a receiver for all events. */
+export async function startSandboxUnderTest(): Promise<SandboxUnderTest> {
+  const db = await createTestDatabase();
+  const sandbox = await startPaymentSandbox({ pool: db.pool, retry: FAST_RETRY });
+  const stripe = sandbox.stripe();
+  const receiver = await startWebhookReceiver(stripe, sandbox.webhookSecret);
+  await sandbox.addWebhookEndpoint({ url: receiver.url });
+  return {
+    sandbox,
+    stripe,
+    receiver,
+    async close() {
+      await sandbox.close();
+      await receiver.close();
+      await db.drop();
+    },
+  };
+}
+
+/** The platform's available CNY balance, in fen. */
+export async function availableCny(stripe: Stripe): Promise<number> {
+  return (await stripe.balance.retrieve()).available.find((a) => a.currency === 'cny')?.amount ?? 0;
 }
