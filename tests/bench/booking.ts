@@ -6,9 +6,9 @@
 import { createTestDeps, tokenFor } from '@cgp/api/testing';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { startApiProcess } from './support/api-process';
-import { machine, peakMemoryMiB, percentile, printTable } from './support/report';
+import { pgCeiling } from './support/pg-ceiling';
+import { machine, peakMemoryMiB, printTable } from './support/report';
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -31,39 +31,19 @@ const residents = await Promise.all(
 );
 const tokens = await Promise.all(residents.map((r) => tokenFor(deps, r.id)));
 
-async function rawCeiling(): Promise<{ rps: number; p50: number; p99: number }> {
-  const clients = await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      const c = new pg.Client({ connectionString: deps.env.DATABASE_URL });
-      await c.connect();
-      return c;
-    }),
-  );
-  const latencies: number[] = [];
-  const end = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    clients.map(async (client, i) => {
-      let n = i;
-      while (Date.now() < end) {
-        const slot = slots[n++ % SLOTS]!;
-        const t0 = performance.now();
-        await client.query(
-          `UPDATE slots SET booked = booked + $2 WHERE id = $1 AND booked + $2 <= capacity
-             AND NOT closed AND starts_at > now() + make_interval(mins => $3) RETURNING id`,
-          [slot.id, 1, 60],
-        );
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  await Promise.all(clients.map((c) => c.end()));
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: latencies.length / SECONDS,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
-}
+/** The guarded capacity UPDATE booking.create runs, sent raw. */
+const rawCeiling = () =>
+  pgCeiling({
+    url: deps.env.DATABASE_URL,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    query: (client, n) =>
+      client.query(
+        `UPDATE slots SET booked = booked + $2 WHERE id = $1 AND booked + $2 <= capacity
+           AND NOT closed AND starts_at > now() + make_interval(mins => $3) RETURNING id`,
+        [slots[n % SLOTS]!.id, 1, 60],
+      ),
+  });
 
 const raw = await rawCeiling();
 const server = await startApiProcess(deps.env);

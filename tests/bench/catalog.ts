@@ -9,9 +9,9 @@ import { createTestDeps, tokenFor } from '@cgp/api/testing';
 import { users } from '@cgp/db';
 import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
-import pg from 'pg';
 import { startApiProcess } from './support/api-process';
-import { machine, peakMemoryMiB, percentile, printTable } from './support/report';
+import { pgCeiling } from './support/pg-ceiling';
+import { machine, peakMemoryMiB, printTable } from './support/report';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 50;
@@ -23,33 +23,13 @@ const token = await tokenFor(deps, resident!.id);
 const api = await startApiProcess(deps.env);
 const base = `http://127.0.0.1:${api.port}`;
 
-async function trivialQueryCeiling() {
-  const clients = await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      const c = new pg.Client({ connectionString: deps.env.DATABASE_URL });
-      await c.connect();
-      return c;
-    }),
-  );
-  const latencies: number[] = [];
-  const end = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    clients.map(async (c) => {
-      while (Date.now() < end) {
-        const t0 = performance.now();
-        await c.query('SELECT 1');
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  await Promise.all(clients.map((c) => c.end()));
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: latencies.length / SECONDS,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
-}
+const trivialQueryCeiling = () =>
+  pgCeiling({
+    url: deps.env.DATABASE_URL,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    query: (client) => client.query('SELECT 1'),
+  });
 
 async function http(path: string) {
   const r = await autocannon({

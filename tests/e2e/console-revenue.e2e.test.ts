@@ -3,7 +3,7 @@ import { callerFor, seedEligibleOrders } from '@cgp/api/testing';
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './support/browser';
+import { launchBrowser, openDesktop, screenshot } from './support/browser';
 import { startPlatform, type Platform } from './support/platform';
 
 const AUDITOR = { phone: '13700000001', password: 'demo1234' };
@@ -74,16 +74,7 @@ afterAll(async () => {
 
 describe('property console at 1440×900', () => {
   it('shows the auditor last month’s revenue share by merchant, tying out to the ledger and to audit.revenueShare, down to ledger postings', async () => {
-    const context = await browser.newContext({
-      baseURL: platform.baseUrl,
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await openDesktop(browser, platform.baseUrl, 'Asia/Shanghai');
     try {
       await page.goto('/login?redirect=/console');
       await page.getByLabel('手机号').fill(AUDITOR.phone);

@@ -5,9 +5,9 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDesk, settled, signIn } from './merchant-support';
+import { settled, signIn } from './merchant-support';
 import { ensureAppBuilt } from './support/app-build';
-import { launchBrowser, screenshot as save } from './support/browser';
+import { launchBrowser, openDesktop, screenshot as save } from './support/browser';
 import { startPlatform, type Platform } from './support/platform';
 
 const SUNSHINE = '13900000001'; // 阳光家政, housekeeping
@@ -75,7 +75,7 @@ const row = (page: Page, orderId: string) =>
   page.locator('tr.order-row', { has: page.locator(`[data-order-id="${orderId}"]`) });
 
 async function signedInDesk(phone: string, password?: string) {
-  const desk = await openDesk(browser, platform.baseUrl);
+  const desk = await openDesktop(browser, platform.baseUrl);
   await desk.page.goto('/merchant/');
   await desk.page.waitForURL(/\/merchant\/login/);
   await signIn(desk.page, phone, password);
@@ -85,7 +85,7 @@ async function signedInDesk(phone: string, password?: string) {
 
 describe('merchant portal at 1440×900', () => {
   it('tells a resident the portal is for merchants, and lets the merchant in', async () => {
-    const { context, page, errors } = await openDesk(browser, platform.baseUrl);
+    const { context, page, errors } = await openDesktop(browser, platform.baseUrl);
     try {
       await page.goto('/merchant/orders');
       await page.waitForURL(/\/merchant\/login\?redirect=/);

@@ -1,35 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-
-export interface Desk {
-  context: BrowserContext;
-  page: Page;
-  /** Uncaught exceptions and console errors of the page, other than failed requests. */
-  errors: string[];
-}
-
-/**
- * A 1440×900 desktop opening the portal. Its clock is set to New York on purpose: the portal must
- * still show times and days in Asia/Shanghai.
- */
-export async function openDesk(browser: Browser, baseURL: string): Promise<Desk> {
-  const context = await browser.newContext({
-    baseURL,
-    viewport: { width: 1440, height: 900 },
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-    timezoneId: 'America/New_York',
-  });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      errors.push(message.text());
-    }
-  });
-  return { context, page, errors };
-}
+import type { Page } from 'playwright-core';
 
 /** Signs in on the portal's login page. */
 export async function signIn(page: Page, phone: string, password = 'demo1234'): Promise<void> {

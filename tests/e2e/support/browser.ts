@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 /** Debian's Chromium; tests never download a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,27 +33,17 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
-export interface Phone {
+export interface Tab {
   context: BrowserContext;
   page: Page;
   /** Uncaught exceptions and console errors of the page, other than failed requests. */
   errors: string[];
 }
+export type Phone = Tab;
 
-/**
- * A 375×667 phone (iPhone SE-sized) opening the app. Its clock is set to New York on purpose:
- * the app must still show times and days in Asia/Shanghai.
- */
-export async function openPhone(browser: Browser, baseURL: string): Promise<Phone> {
-  const context = await browser.newContext({
-    baseURL,
-    viewport: { width: 375, height: 667 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'America/New_York',
-  });
+/** A page in a fresh context, collecting the page's errors. */
+async function openTab(browser: Browser, options: BrowserContextOptions): Promise<Tab> {
+  const context = await browser.newContext(options);
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -59,6 +55,40 @@ export async function openPhone(browser: Browser, baseURL: string): Promise<Phon
     }
   });
   return { context, page, errors };
+}
+
+/**
+ * A 375×667 phone (iPhone SE-sized) opening the app. Its clock is set to New York on purpose:
+ * the app must still show times and days in Asia/Shanghai.
+ */
+export function openPhone(browser: Browser, baseURL: string): Promise<Phone> {
+  return openTab(browser, {
+    baseURL,
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'America/New_York',
+  });
+}
+
+/**
+ * A 1440×900 desktop opening a back office. By default its clock is in New York, so the page
+ * must show times and days in Asia/Shanghai whatever the computer says.
+ */
+export function openDesktop(
+  browser: Browser,
+  baseURL: string,
+  timezoneId = 'America/New_York',
+): Promise<Tab> {
+  return openTab(browser, {
+    baseURL,
+    viewport: { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timezoneId,
+  });
 }
 
 /**
