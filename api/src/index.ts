@@ -25,4 +25,8 @@ export {
   payStatement,
 } from './modules/settlement/pay-statement';
 export { checkInvariants } from './modules/audit/invariants.service';
+export {
+  RECONCILIATION_WINDOW_HOURS,
+  reconcileWithProcessor,
+} from './modules/audit/reconciliation.service';
 export { platformRoutes } from './http-routes';

@@ -6,6 +6,7 @@ import { startWorkerHost } from './worker-host';
 import { workerDefinitions } from './workers';
 import { scheduleOrderTimerSweep } from './workers/order-timers.worker';
 import { scheduleCheckoutExpiry } from './workers/payments.worker';
+import { scheduleNightlyReconciliation } from './workers/reconciliation.worker';
 import { scheduleDailySettlement } from './workers/settlement.worker';
 
 export interface Jobs {
@@ -40,6 +41,7 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
     await scheduleOrderTimerSweep(queueFor(QUEUES.orderTimers), deps.env.TIMER_SWEEP_SECONDS);
     if (deps.payments) {
       await scheduleCheckoutExpiry(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
+      await scheduleNightlyReconciliation(queueFor(QUEUES.reconciliation), deps.env.TZ_BUSINESS);
     }
     await scheduleDailySettlement(
       queueFor(QUEUES.settlement),

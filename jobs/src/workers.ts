@@ -3,6 +3,7 @@ import type { WorkerDefinition } from './worker-host';
 import { orderTimersWorker } from './workers/order-timers.worker';
 import { paymentsWorker } from './workers/payments.worker';
 import { payoutsWorker } from './workers/payouts.worker';
+import { reconciliationWorker } from './workers/reconciliation.worker';
 import { settlementWorker } from './workers/settlement.worker';
 
 /** The processors this build runs; each queue's worker is added with the feature it serves. */
@@ -11,6 +12,12 @@ export function workerDefinitions(deps: AppDeps): WorkerDefinition[] {
     orderTimersWorker(deps),
     settlementWorker(deps),
     // Payouts need the processor; a process started without one leaves them queued for one that has it.
-    ...(deps.payments ? [payoutsWorker(deps, deps.payments.stripe), paymentsWorker(deps)] : []),
+    ...(deps.payments
+      ? [
+          payoutsWorker(deps, deps.payments.stripe),
+          paymentsWorker(deps),
+          reconciliationWorker(deps, deps.payments.stripe),
+        ]
+      : []),
   ];
 }

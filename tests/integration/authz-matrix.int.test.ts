@@ -61,6 +61,7 @@ const WHO_MAY: Record<string, Role[]> = {
   'settlement.statements': PROPERTY,
   'settlement.statement': PROPERTY,
   'audit.invariants': PROPERTY,
+  'audit.reconciliation': PROPERTY,
   'audit.revenueShare': PROPERTY,
   'commission.list': PROPERTY,
   'commission.create': OPS,

@@ -1,0 +1,172 @@
+import {
+  merchants,
+  payments,
+  reconciliationRuns,
+  refunds,
+  statements,
+  type Db,
+  type ReconciliationFinding,
+} from '@cgp/db';
+import { and, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type Stripe from 'stripe';
+
+/** How far back each nightly run looks: two days, so a night that failed is covered by the next. */
+export const RECONCILIATION_WINDOW_HOURS = 48;
+
+/** The processor's answer for one id, or null when it has no such object. */
+async function lookUp<T>(fetch: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null;
+    throw error;
+  }
+}
+
+/** An expandable reference as its id (the SDK types it as the id or the expanded object). */
+const idOf = (ref: string | { id: string } | null) =>
+  typeof ref === 'string' ? ref : (ref?.id ?? null);
+
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/**
+ * Reconciles our books with the processor for what happened in [from, to): every statement paid
+ * out has its transfer, of its amount, to its merchant's account, not reversed; every refund that
+ * succeeded exists there for its amount; every payment that succeeded was captured for the amount
+ * we recorded. The run and whatever disagreed are stored for the console.
+ */
+export async function reconcileWithProcessor(
+  db: Db,
+  stripe: Stripe,
+  window: { from: Date; to: Date },
+) {
+  const findings: ReconciliationFinding[] = [];
+  const found = (f: ReconciliationFinding) => findings.push(f);
+  const inWindow = (column: AnyPgColumn) => and(gte(column, window.from), lt(column, window.to));
+
+  const paidOut = await db
+    .select({
+      id: statements.id,
+      payoutFen: statements.payoutFen,
+      transferId: statements.transferId,
+      account: merchants.stripeAccountId,
+    })
+    .from(statements)
+    .innerJoin(merchants, eq(merchants.id, statements.merchantId))
+    .where(and(eq(statements.status, 'paid'), inWindow(statements.paidAt)));
+  for (const s of paidOut) {
+    const transfer = s.transferId
+      ? await lookUp(() => stripe.transfers.retrieve(s.transferId!))
+      : null;
+    if (!transfer) {
+      found({
+        kind: 'transfer_missing',
+        subjectType: 'statement',
+        subjectId: s.id,
+        detail: `Paid out ${yuan(s.payoutFen)} as ${s.transferId ?? '(no transfer id)'}, which the processor does not have`,
+      });
+    } else if (transfer.amount - transfer.amount_reversed !== s.payoutFen) {
+      found({
+        kind: 'transfer_amount',
+        subjectType: 'statement',
+        subjectId: s.id,
+        detail: `Statement pays ${yuan(s.payoutFen)}; transfer ${transfer.id} moved ${yuan(transfer.amount - transfer.amount_reversed)}`,
+      });
+    } else if (idOf(transfer.destination) !== s.account) {
+      found({
+        kind: 'transfer_destination',
+        subjectType: 'statement',
+        subjectId: s.id,
+        detail: `Transfer ${transfer.id} went to ${idOf(transfer.destination) ?? '(nowhere)'}, the merchant's account is ${s.account ?? '(none)'}`,
+      });
+    }
+  }
+
+  const refunded = await db
+    .select({
+      id: refunds.id,
+      amountFen: refunds.amountFen,
+      stripeRefundId: refunds.stripeRefundId,
+    })
+    .from(refunds)
+    .where(and(eq(refunds.status, 'succeeded'), inWindow(refunds.updatedAt)));
+  for (const r of refunded) {
+    const refund = r.stripeRefundId
+      ? await lookUp(() => stripe.refunds.retrieve(r.stripeRefundId!))
+      : null;
+    if (!refund || refund.status !== 'succeeded') {
+      found({
+        kind: 'refund_missing',
+        subjectType: 'refund',
+        subjectId: r.id,
+        detail: `Refunded ${yuan(r.amountFen)} as ${r.stripeRefundId ?? '(no refund id)'}, which the processor ${refund ? `has as ${refund.status}` : 'does not have'}`,
+      });
+    } else if (refund.amount !== r.amountFen) {
+      found({
+        kind: 'refund_amount',
+        subjectType: 'refund',
+        subjectId: r.id,
+        detail: `We refunded ${yuan(r.amountFen)}; refund ${refund.id} is ${yuan(refund.amount)}`,
+      });
+    }
+  }
+
+  const paid = await db
+    .select({
+      id: payments.id,
+      amountFen: payments.amountFen,
+      paymentIntentId: payments.paymentIntentId,
+    })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.status, 'succeeded'),
+        isNotNull(payments.succeededAt),
+        inWindow(payments.succeededAt),
+      ),
+    );
+  for (const p of paid) {
+    const intent = p.paymentIntentId
+      ? await lookUp(() => stripe.paymentIntents.retrieve(p.paymentIntentId!))
+      : null;
+    if (!intent || intent.status !== 'succeeded' || intent.amount_received !== p.amountFen) {
+      found({
+        kind: 'payment_amount',
+        subjectType: 'payment',
+        subjectId: p.id,
+        detail: `We recorded ${yuan(p.amountFen)} paid; the processor has ${intent ? `${intent.status}, ${yuan(intent.amount_received)} received` : 'no such payment'}`,
+      });
+    }
+  }
+
+  const [run] = await db
+    .insert(reconciliationRuns)
+    .values({
+      windowFrom: window.from,
+      windowTo: window.to,
+      ok: findings.length === 0,
+      checked: { statements: paidOut.length, refunds: refunded.length, payments: paid.length },
+      findings,
+    })
+    .returning();
+  return run!;
+}
+
+/** `audit.reconciliation`: the latest nightly runs, newest first, with their findings. */
+export async function latestReconciliations(db: Db, limit: number) {
+  const rows = await db
+    .select()
+    .from(reconciliationRuns)
+    .orderBy(desc(reconciliationRuns.finishedAt))
+    .limit(limit);
+  return rows.map((r) => ({
+    id: r.id,
+    ok: r.ok,
+    windowFrom: r.windowFrom.toISOString(),
+    windowTo: r.windowTo.toISOString(),
+    finishedAt: r.finishedAt.toISOString(),
+    checked: r.checked,
+    findings: r.findings,
+  }));
+}
