@@ -1,4 +1,4 @@
-import { buildStatements } from '@cgp/api';
+import { buildStatements, reconcileWithProcessor } from '@cgp/api';
 import { callerFor, seedEligibleOrders } from '@cgp/api/testing';
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
@@ -144,4 +144,45 @@ describe('property console at 1440×900', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('walks the auditor through statements, reconciliation, disputes, merchants and the audit log', async () => {
+    // A nightly reconciliation has run: nothing paid out or refunded in its window disagrees.
+    await reconcileWithProcessor(platform.deps.db, platform.deps.payments.stripe, {
+      from: new Date(Date.now() - 48 * 3_600_000),
+      to: new Date(),
+    });
+    const { context, page, errors } = await openDesktop(browser, platform.baseUrl, 'Asia/Shanghai');
+    try {
+      await page.goto('/login?redirect=/console/statements');
+      await page.getByLabel('手机号').fill(AUDITOR.phone);
+      await page.getByLabel('密码').fill(AUDITOR.password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(/\/console\/statements$/);
+      // Three demo merchants settled in beforeAll, each with a statement awaiting its payout.
+      await expect.poll(() => page.locator('.el-table__body tbody tr').count(), POLL).toBe(3);
+      expect(await page.getByRole('button', { name: '立即结算' }).count()).toBe(0); // ops only
+      await screenshot(page, 'console-statements', { fullPage: false });
+
+      await page.getByRole('menuitem', { name: '对账与校验' }).click();
+      await page.getByTestId('invariants-state').getByText('全部通过').waitFor();
+      await page.getByTestId('reconciliation-state').getByText('最近一次对账未发现差异').waitFor();
+      await screenshot(page, 'console-reconciliation', { fullPage: false });
+
+      await page.getByRole('menuitem', { name: '纠纷处理' }).click();
+      await page.getByText('暂无内容').waitFor();
+      await screenshot(page, 'console-disputes-empty', { fullPage: false });
+
+      await page.getByRole('menuitem', { name: '商户与佣金' }).click();
+      for (const name of ['阳光家政', '速达外卖', '爱帮看护'])
+        await page.getByText(name).first().waitFor();
+      await screenshot(page, 'console-merchants', { fullPage: false });
+
+      await page.getByRole('menuitem', { name: '审计日志' }).click();
+      await page.locator('.el-card').first().waitFor();
+      await screenshot(page, 'console-audit-log', { fullPage: false });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 });
