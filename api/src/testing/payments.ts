@@ -85,7 +85,12 @@ export async function postWebhook(
   deps: PaymentTestDeps,
   baseUrl: string,
   event: unknown,
-  options: { secret?: string; timestamp?: number } = {},
+  options: {
+    secret?: string;
+    timestamp?: number;
+    /** Changes the body after it was signed, as a man in the middle would. */
+    tamper?: (payload: string) => string;
+  } = {},
 ) {
   const payload = JSON.stringify(event);
   const signature = deps.payments.stripe.webhooks.generateTestHeaderString({
@@ -96,7 +101,7 @@ export async function postWebhook(
   const response = await fetch(`${baseUrl}/webhooks/stripe`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
-    body: payload,
+    body: options.tamper ? options.tamper(payload) : payload,
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -124,7 +124,7 @@ describe('payment.checkout and the webhook, over HTTP', () => {
     expect(await footprint(order.id)).toEqual(before);
   });
 
-  it('refuses a bad or stale signature with 400 and writes nothing', async () => {
+  it('refuses a bad, stale or tampered signature with 400 and writes nothing', async () => {
     const { order, token } = await bookedOrder();
     await checkout(token, order.id);
     const before = await footprint(order.id);
@@ -138,10 +138,16 @@ describe('payment.checkout and the webhook, over HTTP', () => {
     };
     const wrongKey = await postWebhook(deps, api.url, forged, { secret: 'whsec_not_ours' });
     expect(wrongKey.status).toBe(400);
+    // Signed six minutes ago: past Stripe's five-minute tolerance.
     const stale = await postWebhook(deps, api.url, forged, {
-      timestamp: Math.floor(Date.now() / 1000) - 3600,
+      timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
     });
     expect(stale.status).toBe(400);
+    // Signed properly, then changed on the way: the signature no longer matches the body.
+    const tampered = await postWebhook(deps, api.url, forged, {
+      tamper: (payload) => payload.replace('pi_forged', 'pi_changed'),
+    });
+    expect(tampered.status).toBe(400);
     const unsigned = await fetch(`${api.url}/webhooks/stripe`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -105,6 +105,18 @@ describe('the two reports of one payment, in any order', () => {
     expect(await entriesOf(order.id)).toHaveLength(1);
   });
 
+  it('has one effect from the same event delivered ten times in a row and ten times at once', async () => {
+    const { order, sessionCompleted } = await paidWithoutDelivery();
+    const inARow = [];
+    for (let i = 0; i < 10; i++) inARow.push(await postWebhook(deps, api.url, sessionCompleted));
+    const atOnce = await Promise.all(
+      Array.from({ length: 10 }, () => postWebhook(deps, api.url, sessionCompleted)),
+    );
+    expect([...inARow, ...atOnce].map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect((await orderRow(order.id)).status).toBe('paid');
+    expect((await entriesOf(order.id)).map((e) => e.kind)).toEqual(['payment']);
+  });
+
   it('pays once when both reports arrive at the same moment', async () => {
     const { order, intentSucceeded, sessionCompleted } = await paidWithoutDelivery();
     const answers = await Promise.all([
