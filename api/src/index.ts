@@ -23,6 +23,7 @@ export {
   markPayoutFailed,
   MerchantNotPayable,
   payStatement,
+  redriveOrphanedPayouts,
 } from './modules/settlement/pay-statement';
 export { checkInvariants } from './modules/audit/invariants.service';
 export {

@@ -6,6 +6,7 @@ import { startWorkerHost } from './worker-host';
 import { workerDefinitions } from './workers';
 import { scheduleOrderTimerSweep } from './workers/order-timers.worker';
 import { scheduleCheckoutExpiry } from './workers/payments.worker';
+import { schedulePayoutSweep } from './workers/payouts.worker';
 import { scheduleNightlyReconciliation } from './workers/reconciliation.worker';
 import { scheduleDailySettlement } from './workers/settlement.worker';
 
@@ -41,6 +42,7 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
     await scheduleOrderTimerSweep(queueFor(QUEUES.orderTimers), deps.env.TIMER_SWEEP_SECONDS);
     if (deps.payments) {
       await scheduleCheckoutExpiry(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
+      await schedulePayoutSweep(queueFor(QUEUES.payouts));
       await scheduleNightlyReconciliation(queueFor(QUEUES.reconciliation), deps.env.TZ_BUSINESS);
     }
     await scheduleDailySettlement(

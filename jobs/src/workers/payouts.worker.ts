@@ -1,7 +1,16 @@
-import { markPayoutFailed, payStatement, QUEUES, type AppDeps } from '@cgp/api';
-import { UnrecoverableError, type Job } from 'bullmq';
+import {
+  markPayoutFailed,
+  payStatement,
+  QUEUES,
+  redriveOrphanedPayouts,
+  type AppDeps,
+} from '@cgp/api';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type Stripe from 'stripe';
 import type { WorkerDefinition } from '../worker-host';
+
+const SWEEP_JOB = 'sweep';
+const SWEEP_SCHEDULER_ID = 'payout-sweep';
 
 /**
  * `payouts`: one Stripe transfer per statement. Transient failures are retried with exponential
@@ -13,6 +22,11 @@ export function payoutsWorker(deps: AppDeps, stripe: Stripe): WorkerDefinition {
     queue: QUEUES.payouts,
     concurrency: 2,
     processor: async (job: Job<{ statementId?: string }>) => {
+      if (job.name === SWEEP_JOB) {
+        const redriven = await redriveOrphanedPayouts(deps.db);
+        if (redriven.length) deps.logger.warn({ statements: redriven }, 'payouts sent again');
+        return { redriven: redriven.length };
+      }
       const statementId = job.data.statementId;
       if (!statementId) throw new UnrecoverableError(`Payout job ${job.id} names no statement`);
       try {
@@ -26,4 +40,13 @@ export function payoutsWorker(deps: AppDeps, stripe: Stripe): WorkerDefinition {
       }
     },
   };
+}
+
+/** Every five minutes: pending payouts whose job was given up or lost get a new one. */
+export async function schedulePayoutSweep(queue: Queue): Promise<void> {
+  await queue.upsertJobScheduler(
+    SWEEP_SCHEDULER_ID,
+    { every: 5 * 60_000 },
+    { name: SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
 }

@@ -117,3 +117,23 @@ export async function retryPayout(db: Db, statementId: string, actor: Actor) {
     return retried;
   });
 }
+
+/**
+ * Payouts whose job is gone: statements still `pending` with no payout job put in the outbox for
+ * `quietMinutes` — longer than every retry of a job takes, so their job was given up (BullMQ fails
+ * a job whose workers keep dying under it) or lost. Each gets a new job; paying is idempotent, so
+ * one that was merely slow costs nothing. Returns the statements sent again.
+ */
+export async function redriveOrphanedPayouts(db: Db, quietMinutes = 30): Promise<string[]> {
+  const { rows } = await db.execute<{ statement_id: string }>(sql`
+    INSERT INTO outbox (queue, name, payload)
+    SELECT ${QUEUES.payouts}, 'pay-statement', jsonb_build_object('statementId', s.id)
+      FROM statements s
+     WHERE s.status = 'pending'
+       AND NOT EXISTS (
+         SELECT 1 FROM outbox o
+          WHERE o.queue = ${QUEUES.payouts} AND o.payload->>'statementId' = s.id::text
+            AND o.created_at > now() - make_interval(mins => ${quietMinutes}))
+    RETURNING payload->>'statementId' AS statement_id`);
+  return rows.map((r) => r.statement_id);
+}

@@ -7,12 +7,13 @@ import {
   callerFor,
   createPaymentTestDeps,
   payOrder,
+  seedEligibleOrders,
   type PaymentTestDeps,
 } from '../../testing';
 import { checkInvariants } from '../audit/invariants.service';
 import { recordRefund } from '../ledger/order-money';
 import { buildStatements } from './build-statements';
-import { payStatement } from './pay-statement';
+import { payStatement, redriveOrphanedPayouts } from './pay-statement';
 
 let deps: PaymentTestDeps;
 beforeAll(async () => {
@@ -420,5 +421,31 @@ describe('who may see statements', () => {
         orderCount: 2,
       });
     }
+  });
+});
+
+describe('payouts whose job is gone', () => {
+  it('get a new payout job once nothing has been queued for them for a while, and only once', async () => {
+    const seed = await seedEligibleOrders(deps.db, { merchants: 3, orders: 9 });
+    const run = await buildStatements(deps.db, { merchantIds: seed.merchantIds });
+    const [paid, ...pending] = run.statements.map((s) => s.id);
+    const payoutJobs = (id: string) =>
+      deps.db.execute<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM outbox WHERE queue = 'payouts' AND payload->>'statementId' = ${id}`,
+      );
+    // Other tests of this file left statements of their own; look at this run's.
+    const ours = (ids: string[]) => ids.filter((id) => run.statements.some((s) => s.id === id));
+    // Just settled: each payout has its job, nothing to do.
+    expect(ours(await redriveOrphanedPayouts(deps.db))).toEqual([]);
+
+    // An hour later the jobs are long gone from the queue; one statement was paid meanwhile.
+    await deps.db.execute(
+      sql`UPDATE outbox SET created_at = now() - interval '1 hour' WHERE queue = 'payouts'`,
+    );
+    await deps.db.update(statements).set({ status: 'paid' }).where(eq(statements.id, paid!));
+    expect(ours(await redriveOrphanedPayouts(deps.db)).sort()).toEqual([...pending].sort());
+    expect(ours(await redriveOrphanedPayouts(deps.db))).toEqual([]);
+    for (const id of pending) expect((await payoutJobs(id)).rows[0]!.n).toBe(2);
+    expect((await payoutJobs(paid!)).rows[0]!.n).toBe(1);
   });
 });
