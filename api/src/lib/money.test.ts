@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyBps, fenToYuanText } from './money';
+import { applyBps, bpsToPercentText, fenToYuanText } from './money';
 
 describe('applyBps', () => {
   it('rounds half up', () => {
@@ -55,5 +55,14 @@ describe('fenToYuanText', () => {
         expect(back).toBe(fen);
       }),
     );
+  });
+});
+
+describe('bpsToPercentText', () => {
+  it('writes basis points as an exact percentage, without floating point', () => {
+    expect(bpsToPercentText(3000)).toBe('30.00');
+    expect(bpsToPercentText(1234)).toBe('12.34');
+    expect(bpsToPercentText(5)).toBe('0.05');
+    expect(bpsToPercentText(10_000)).toBe('100.00');
   });
 });

@@ -13,9 +13,15 @@ export function applyBps(amountFen: number, bps: number): number {
   return Number((BigInt(amountFen) * BigInt(bps) + 5_000n) / 10_000n);
 }
 
-/** Fen as an exact yuan amount for files people open in a spreadsheet: 1234 → "12.34", -5 → "-0.05". */
-export function fenToYuanText(fen: number): string {
-  if (!Number.isSafeInteger(fen)) throw new RangeError(`fen must be an integer, got ${fen}`);
-  const abs = Math.abs(fen);
-  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+/** An integer count of hundredths as exact decimal text: 1234 → "12.34", -5 → "-0.05". */
+function hundredthsText(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`expected an integer, got ${n}`);
+  const abs = Math.abs(n);
+  return `${n < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/** Fen as an exact yuan amount for files people open in a spreadsheet: 1234 → "12.34", -5 → "-0.05". */
+export const fenToYuanText = (fen: number): string => hundredthsText(fen);
+
+/** Basis points as an exact percentage: 3000 → "30.00", 1234 → "12.34". */
+export const bpsToPercentText = (bps: number): string => hundredthsText(bps);

@@ -10,6 +10,7 @@ import {
 import { and, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type Stripe from 'stripe';
+import { fenToYuanText } from '../../lib/money';
 
 /** How far back each nightly run looks: two days, so a night that failed is covered by the next. */
 export const RECONCILIATION_WINDOW_HOURS = 48;
@@ -28,7 +29,7 @@ async function lookUp<T>(fetch: () => Promise<T>): Promise<T | null> {
 const idOf = (ref: string | { id: string } | null) =>
   typeof ref === 'string' ? ref : (ref?.id ?? null);
 
-const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+const yuan = (fen: number) => `¥${fenToYuanText(fen)}`;
 
 /**
  * Reconciles our books with the processor for what happened in [from, to): every statement paid

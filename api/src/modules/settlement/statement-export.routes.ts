@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { NotFound } from '../../errors';
 import { BOM, csvLine } from '../../lib/csv';
-import { fenToYuanText } from '../../lib/money';
+import { bpsToPercentText, fenToYuanText } from '../../lib/money';
 import { merchantActorOf, requireMerchantOwner } from '../identity/http-session';
 import { getStatement } from './statements.service';
 
@@ -61,7 +61,7 @@ export function statementExportRoutes(deps: AppDeps): Router {
         fenToYuanText(l.grossFen),
         fenToYuanText(l.refundFen),
         fenToYuanText(l.netFen),
-        (l.platformBps / 100).toFixed(2),
+        bpsToPercentText(l.platformBps),
         fenToYuanText(l.platformFen),
         fenToYuanText(l.merchantFen),
       ]);
