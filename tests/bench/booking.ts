@@ -1,12 +1,19 @@
 /**
  * booking.create over HTTP at 50 connections, next to the raw PostgreSQL ceiling of its guarded
- * capacity UPDATE measured in the same run. Prints throughput, p50/p99 and the ratio.
+ * capacity UPDATE measured in the same run. Prints throughput, p50/p99, the ratio, and where the
+ * CPU of a booking goes. A second ceiling, for insight: PostgreSQL running booking.create's whole
+ * statement (capacity, order, event, timer) from bare clients.
  *   npx tsx tests/bench/booking.ts [seconds]
  */
+import { placeBooking } from '@cgp/api';
 import { createTestDeps, tokenFor } from '@cgp/api/testing';
-import autocannon from 'autocannon';
+import type { Db } from '@cgp/db';
+import * as schema from '@cgp/db/schema';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { startApiProcess } from './support/api-process';
+import { cpuText, httpLoad } from './support/http-load';
 import { pgCeiling } from './support/pg-ceiling';
 import { machine, peakMemoryMiB, printTable } from './support/report';
 
@@ -45,35 +52,69 @@ const rawCeiling = () =>
       ),
   });
 
+/** booking.create's whole statement, from bare clients: what PostgreSQL alone can do. */
+const handles = new WeakMap<object, Db>();
+const handleOf = (client: pg.Client) => {
+  let db = handles.get(client);
+  if (!db) handles.set(client, (db = drizzle(client, { schema })));
+  return db;
+};
+const statementCeiling = () =>
+  pgCeiling({
+    url: deps.env.DATABASE_URL,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    query: (client, n) => {
+      const resident = residents[n % residents.length]!;
+      return placeBooking(handleOf(client), {
+        slotId: slots[n % SLOTS]!.id,
+        communityId: community.id,
+        residentId: resident.id,
+        unitId: resident.unit.id,
+        address: resident.unit.label,
+        idempotencyKey: randomUUID(),
+        quantity: 1,
+        notes: '',
+        allergies: '',
+        careRecipient: null,
+        paymentTimeoutSeconds: 900,
+      });
+    },
+  });
+
 const raw = await rawCeiling();
+const statement = await statementCeiling();
 const server = await startApiProcess(deps.env);
 let n = 0;
-const result = await autocannon({
-  url: `http://127.0.0.1:${server.port}`,
-  connections: CONNECTIONS,
-  duration: SECONDS,
-  requests: [
-    {
-      method: 'POST',
-      path: '/trpc/booking.create',
-      setupRequest: (req) => {
-        const i = n++;
-        return {
-          ...req,
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${tokens[i % tokens.length]}`,
-          },
-          body: JSON.stringify({
-            slotId: slots[i % SLOTS]!.id,
-            quantity: 1,
-            idempotencyKey: randomUUID(),
-          }),
-        };
+const { result, cpuMs } = await httpLoad(
+  {
+    url: `http://127.0.0.1:${server.port}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        path: '/trpc/booking.create',
+        setupRequest: (req) => {
+          const i = n++;
+          return {
+            ...req,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${tokens[i % tokens.length]}`,
+            },
+            body: JSON.stringify({
+              slotId: slots[i % SLOTS]!.id,
+              quantity: 1,
+              idempotencyKey: randomUUID(),
+            }),
+          };
+        },
       },
-    },
-  ],
-});
+    ],
+  },
+  server.child.pid,
+);
 const serverPeak = await server.stop();
 
 const ok = result['2xx'];
@@ -86,6 +127,12 @@ printTable(`booking.create — ${SECONDS} s, ${CONNECTIONS} connections, ${machi
     'p99 ms': raw.p99.toFixed(1),
   },
   {
+    measure: 'booking.create statement, raw (insight)',
+    'req/s': Math.round(statement.rps),
+    'p50 ms': statement.p50.toFixed(1),
+    'p99 ms': statement.p99.toFixed(1),
+  },
+  {
     measure: 'booking.create over HTTP',
     'req/s': Math.round(rps),
     'p50 ms': result.latency.p50,
@@ -93,7 +140,8 @@ printTable(`booking.create — ${SECONDS} s, ${CONNECTIONS} connections, ${machi
   },
 ]);
 console.log(
-  `ratio ${(rps / raw.rps).toFixed(3)}× raw; non-2xx ${result.non2xx}, errors ${result.errors}; ` +
+  `ratio ${(rps / raw.rps).toFixed(3)}× raw (${(rps / statement.rps).toFixed(2)}× the raw whole statement); non-2xx ${result.non2xx}, errors ${result.errors}; ` +
     `API peak RSS ${serverPeak} MiB, bench process peak RSS ${peakMemoryMiB()} MiB`,
 );
+console.log(`CPU per booking: ${cpuText(cpuMs)}`);
 await deps.teardown();

@@ -1,15 +1,17 @@
 /**
- * catalog.services and catalog.slots over HTTP at 50 connections, next to two ceilings measured in
- * the same run: a trivial PostgreSQL query (SELECT 1) from 50 clients, and the API's own trivial
- * endpoint (/healthz) through the same HTTP stack, the API in a process of its own.
+ * catalog.services and catalog.slots over HTTP at 50 connections, next to three ceilings measured
+ * in the same run: a trivial PostgreSQL query (SELECT 1) from 50 bare clients; the API's /healthz
+ * (the HTTP stack with no query); and `auth.me`, the trivial query through the same stack (the
+ * session lookup every authenticated procedure makes, and nothing else). The API runs in a
+ * process of its own; each measurement follows a warm-up and says where its CPU went.
  *   npx tsx tests/bench/catalog.ts [seconds]
  */
 import { seedDemo } from '@cgp/api';
 import { createTestDeps, tokenFor } from '@cgp/api/testing';
 import { users } from '@cgp/db';
-import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
 import { startApiProcess } from './support/api-process';
+import { cpuText, httpLoad } from './support/http-load';
 import { pgCeiling } from './support/pg-ceiling';
 import { machine, peakMemoryMiB, printTable } from './support/report';
 
@@ -32,17 +34,27 @@ const trivialQueryCeiling = () =>
   });
 
 async function http(path: string) {
-  const r = await autocannon({
-    url: `${base}${path}`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return { rps: r['2xx'] / SECONDS, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+  const { result: r, cpuMs } = await httpLoad(
+    {
+      url: `${base}${path}`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: { authorization: `Bearer ${token}` },
+    },
+    api.child.pid,
+  );
+  return {
+    rps: r['2xx'] / SECONDS,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    cpu: cpuText(cpuMs),
+  };
 }
 
 const trivial = await trivialQueryCeiling();
 const health = await http('/healthz');
+const me = await http('/trpc/auth.me');
 const services = await http('/trpc/catalog.services');
 const first = (
   (await (
@@ -62,20 +74,24 @@ const slots = await http(`/trpc/catalog.slots?input=${slotsInput}`);
 const apiPeak = await api.stop();
 await deps.teardown();
 
-const row = (measure: string, m: { rps: number; p50: number; p99: number }) => ({
+const row = (measure: string, m: { rps: number; p50: number; p99: number; cpu?: string }) => ({
   measure,
   'req/s': Math.round(m.rps),
   'p50 ms': Number(m.p50.toFixed(1)),
   'p99 ms': Number(m.p99.toFixed(1)),
+  'CPU per request': m.cpu ?? '',
 });
 printTable(`catalog reads — ${SECONDS} s, ${CONNECTIONS} connections, ${machine()}`, [
-  row('PostgreSQL SELECT 1 (ceiling)', trivial),
-  row('GET /healthz (HTTP ceiling)', health),
+  row('PostgreSQL SELECT 1, bare clients (ceiling)', trivial),
+  row('GET /healthz, no query (ceiling)', health),
+  row('auth.me, the trivial query through the stack (ceiling)', me),
   row('catalog.services', services),
   row('catalog.slots (14 days)', slots),
 ]);
+const ratios = (m: { rps: number }) =>
+  [trivial, health, me].map((c) => `${(m.rps / c.rps).toFixed(3)}×`).join(' / ');
 console.log(
-  `catalog.services ${(services.rps / trivial.rps).toFixed(3)}× the SELECT 1 ceiling, ` +
-    `${(services.rps / health.rps).toFixed(3)}× the HTTP ceiling; catalog.slots ${(slots.rps / trivial.rps).toFixed(3)}× / ` +
-    `${(slots.rps / health.rps).toFixed(3)}×; non-2xx ${services.non2xx + slots.non2xx}; API peak RSS ${apiPeak} MiB, bench process ${peakMemoryMiB()} MiB`,
+  `ratios against SELECT 1 / /healthz / auth.me: catalog.services ${ratios(services)}, ` +
+    `catalog.slots ${ratios(slots)}; non-2xx ${services.non2xx + slots.non2xx + me.non2xx}; ` +
+    `API peak RSS ${apiPeak} MiB, bench process ${peakMemoryMiB()} MiB`,
 );

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, gt, lt, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { z } from 'zod';
 import { BadRequest } from '../errors';
 
@@ -25,19 +25,43 @@ export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
 }
 
 /**
- * The keyset condition "after the cursor" for a listing ordered by (key, id) in `direction`:
- * rows past the last one of the previous page. Undefined (no condition) on the first page.
+ * The keyset condition "after (at, atId)" for a listing ordered by (key, id) in `direction`: rows
+ * past the last one of the previous page. `at` and `atId` are values or placeholders.
  */
+export function keysetAfter(
+  key: AnyColumn,
+  id: AnyColumn,
+  direction: 'asc' | 'desc',
+  at: Date | SQLWrapper,
+  atId: string | SQLWrapper,
+): SQL {
+  const past = direction === 'asc' ? gt : lt;
+  return or(past(key, at), and(eq(key, at), past(id, atId)))!;
+}
+
+/** `keysetAfter` the cursor, or no condition on the first page. */
 export function afterCursor(
   cursor: KeysetCursor | null,
   key: AnyColumn,
   id: AnyColumn,
   direction: 'asc' | 'desc',
 ): SQL | undefined {
-  if (!cursor) return undefined;
-  const past = direction === 'asc' ? gt : lt;
-  const at = new Date(cursor.key);
-  return or(past(key, at), and(eq(key, at), past(id, cursor.id)));
+  return cursor ? keysetAfter(key, id, direction, new Date(cursor.key), cursor.id) : undefined;
+}
+
+/** Keyset placeholders `cursorKey` and `cursorId` for a prepared listing. */
+export function afterCursorPlaceholders(
+  key: AnyColumn,
+  id: AnyColumn,
+  direction: 'asc' | 'desc',
+): SQL {
+  return keysetAfter(
+    key,
+    id,
+    direction,
+    sql`${sql.placeholder('cursorKey')}::timestamptz`,
+    sql`${sql.placeholder('cursorId')}::uuid`,
+  );
 }
 
 /** Builds `{items, nextCursor}` from a query that fetched one row more than the page size. */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { WARMUP_SECONDS } from './http-load';
 import { percentile } from './report';
 
 export interface Throughput {
@@ -9,7 +10,8 @@ export interface Throughput {
 
 /**
  * What PostgreSQL alone does: `connections` clients each sending `query(client, n)` back to back
- * for `seconds` (n counts that client's queries, starting at its index), timing every round trip.
+ * for `seconds`, timing every round trip; n numbers the queries (client i sends i, i + connections,
+ * i + 2 × connections, …), so no two in flight share it.
  */
 export async function pgCeiling(options: {
   url: string;
@@ -25,16 +27,21 @@ export async function pgCeiling(options: {
     }),
   );
   const latencies: number[] = [];
-  const end = Date.now() + options.seconds * 1000;
-  await Promise.all(
-    clients.map(async (client, i) => {
-      for (let n = i; Date.now() < end; n++) {
-        const t0 = performance.now();
-        await options.query(client, n);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
+  const loop = async (seconds: number, record: boolean) => {
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(
+      clients.map(async (client, i) => {
+        for (let n = i; Date.now() < end; n += options.connections) {
+          const t0 = performance.now();
+          await options.query(client, n);
+          if (record) latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+  };
+  // Warmed up like the HTTP measurements, so both sides are compared in their steady state.
+  await loop(WARMUP_SECONDS, false);
+  await loop(options.seconds, true);
   await Promise.all(clients.map((c) => c.end()));
   latencies.sort((a, b) => a - b);
   return {

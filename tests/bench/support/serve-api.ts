@@ -11,6 +11,8 @@ const api = await startApiServer(
   0,
 );
 process.send?.({ port: api.port });
+// The benchmark that started this process has gone (killed, say): do not linger.
+process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => {
   void api.close().then(async () => {
     redis.disconnect();

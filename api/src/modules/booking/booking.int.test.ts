@@ -68,6 +68,32 @@ describe('booking.create', () => {
     expect(timer.runAt.toISOString()).toBe(order.paymentDueAt);
   });
 
+  it('answers with the order exactly as order.get shows it, for a new booking and a replay', async () => {
+    const { service, resident } = await deps.factories.createMarketplace({
+      category: 'temporary_care',
+    });
+    const slot = await deps.factories.createSlot({ serviceId: service.id, capacity: 2 });
+    const caller = await callerFor(deps, resident.id);
+    const request = {
+      slotId: slot.id,
+      quantity: 1,
+      notes: '下午两点后到',
+      careRecipient: { name: '王奶奶', age: 82, needs: '需要扶着走路' },
+      idempotencyKey: randomUUID(),
+    };
+    const { replayed, ...created } = await caller.booking.create(request);
+    expect(replayed).toBe(false);
+    const shown = await caller.order.get({ id: created.id });
+    expect(created).toEqual(
+      Object.fromEntries(Object.keys(created).map((k) => [k, shown[k as keyof typeof shown]])),
+    );
+    expect(created.careRecipient).toEqual(request.careRecipient);
+    expect(created.slot.startsAt).toBe(slot.startsAt.toISOString());
+
+    const again = await caller.booking.create(request);
+    expect(again).toEqual({ ...created, replayed: true });
+  });
+
   it('takes one seat per meal for meal delivery', async () => {
     const { service, resident } = await deps.factories.createMarketplace({
       category: 'meal_delivery',

@@ -5,24 +5,22 @@ import {
   outbox,
   serviceCommunities,
   services,
+  preparedSql,
+  rowOf,
   slots,
   type Db,
   type DbOrTx,
 } from '@cgp/db';
-import { and, eq, exists, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { BadRequest, Conflict, isUniqueViolation, NotFound } from '../../errors';
 import type { ResidentActor } from '../identity/actor';
 import { QUEUES, TIMER_JOBS } from '../outbox/queues';
+import { orderView, orderViewById } from '../orders/order-view';
 import type { OrderTimers } from '../orders/transition';
 import type { CreateBookingInput } from './booking.schema';
 
 /** The unique index that makes an idempotency key good for one order per resident. */
 const IDEMPOTENCY_CONSTRAINT = 'orders_resident_idempotency_uq';
-
-/** Capacity units an order takes: every meal counts for meal delivery; otherwise one visit. */
-export function seatsFor(category: string, quantity: number): number {
-  return category === 'meal_delivery' ? quantity : 1;
-}
 
 async function findByKey(db: DbOrTx, residentId: string, key: string) {
   const [row] = await db
@@ -69,12 +67,107 @@ async function whyNotBookable(
   });
 }
 
+const p = (name: string) => sql.placeholder(name);
+
 /**
- * `booking.create` (SPEC §3). One guarded statement takes the capacity (it can never oversell) and
- * writes the order, its first event and the payment-expiry timer: it commits whole or not at all,
- * and holds the slot's row lock for that one round trip only. A repeated idempotency key returns
- * the order it made the first time: found up front with the offer, or — when two requests with
- * the same key race — by the unique index refusing the second order.
+ * The whole booking in one statement, so it commits whole or not at all and holds the slot's row
+ * lock for that one round trip only: the service behind the slot if this resident may book it
+ * (`offer`), the order this idempotency key already made (`earlier`), then — only when there is
+ * none and the service takes the quantity and details asked for — the guarded capacity UPDATE
+ * (`taken`, which can never oversell), the order, its first event and its payment timer. It
+ * always returns one row saying what it found and what it placed.
+ */
+export const placeBooking = preparedSql<{
+  offer: Record<string, unknown> | null;
+  earlier: { id: string; slot_id: string; quantity: number } | null;
+  placed: Record<string, unknown> | null;
+  slot: { starts_at: string; ends_at: string } | null;
+}>(
+  'booking_place',
+  sql`
+  WITH offer AS (
+    SELECT sv.*, m.name AS merchant_name
+      FROM ${slots} s
+      JOIN ${services} sv ON sv.id = s.service_id
+      JOIN ${merchants} m ON m.id = sv.merchant_id
+     WHERE s.id = ${p('slotId')}::uuid AND sv.active AND m.status = 'approved'
+       AND EXISTS (SELECT 1 FROM ${serviceCommunities} sc
+                    WHERE sc.service_id = sv.id AND sc.community_id = ${p('communityId')}::uuid)
+  ), earlier AS (
+    SELECT id, slot_id, quantity FROM ${orders}
+     WHERE resident_id = ${p('residentId')}::uuid AND idempotency_key = ${p('idempotencyKey')}::text
+  ), wanted AS (
+    -- Capacity units: every meal counts for meal delivery; otherwise one visit.
+    SELECT offer.*,
+           CASE WHEN category = 'meal_delivery' THEN ${p('quantity')}::int ELSE 1 END AS seats
+      FROM offer
+     WHERE NOT EXISTS (SELECT 1 FROM earlier)
+       AND ${p('quantity')}::int BETWEEN min_quantity AND max_quantity
+       AND (category <> 'temporary_care' OR ${p('careRecipient')}::jsonb IS NOT NULL)
+  ), taken AS (
+    UPDATE ${slots} SET booked = booked + wanted.seats
+      FROM wanted
+     WHERE slots.id = ${p('slotId')}::uuid AND booked + wanted.seats <= capacity AND NOT closed
+       AND starts_at > now() + make_interval(mins => wanted.booking_cutoff_minutes)
+    RETURNING slots.id, slots.starts_at, slots.ends_at
+  ), placed AS (
+    INSERT INTO ${orders} (resident_id, unit_id, community_id, address_snapshot, merchant_id,
+      service_id, slot_id, category, quantity, seats, unit_price_fen, total_fen, notes, allergies,
+      care_recipient, idempotency_key, payment_due_at)
+    SELECT ${p('residentId')}::uuid, ${p('unitId')}::uuid, ${p('communityId')}::uuid,
+      ${p('address')}::text, wanted.merchant_id, wanted.id, taken.id, wanted.category,
+      ${p('quantity')}::int, wanted.seats, wanted.price_fen, wanted.price_fen * ${p('quantity')}::int,
+      ${p('notes')}::text,
+      CASE WHEN wanted.category = 'meal_delivery' THEN ${p('allergies')}::text ELSE '' END,
+      CASE WHEN wanted.category = 'temporary_care' THEN ${p('careRecipient')}::jsonb END,
+      ${p('idempotencyKey')}::text, now() + make_interval(secs => ${p('paymentTimeoutSeconds')}::int)
+      FROM taken, wanted
+    RETURNING *
+  ), logged AS (
+    INSERT INTO ${orderEvents} (order_id, actor_kind, actor_id, from_status, to_status, reason)
+    SELECT id, 'resident', ${p('residentId')}::uuid, NULL, 'pending_payment', 'booked' FROM placed
+  ), timed AS (
+    INSERT INTO ${outbox} (queue, name, payload, run_at)
+    SELECT ${QUEUES.orderTimers}, ${TIMER_JOBS.paymentExpiry}, jsonb_build_object('orderId', id),
+           payment_due_at
+      FROM placed
+  )
+  SELECT (SELECT row_to_json(offer) FROM offer) AS offer,
+         (SELECT row_to_json(earlier) FROM earlier) AS earlier,
+         (SELECT row_to_json(placed) FROM placed) AS placed,
+         (SELECT row_to_json(taken) FROM taken) AS slot`,
+);
+
+async function replay(
+  db: Db,
+  earlier: { id: string; slotId: string; quantity: number },
+  input: CreateBookingInput,
+) {
+  const { orderId } = replayOf(earlier, input);
+  return { ...(await orderViewById(db, orderId)), replayed: true };
+}
+
+/** Why the service refused the booking as asked, if it did. */
+function refusal(service: typeof services.$inferSelect, input: CreateBookingInput) {
+  if (input.quantity < service.minQuantity || input.quantity > service.maxQuantity) {
+    return new BadRequest(
+      'quantity_out_of_range',
+      `Quantity must be between ${service.minQuantity} and ${service.maxQuantity}`,
+      { min: service.minQuantity, max: service.maxQuantity },
+    );
+  }
+  if (service.category === 'temporary_care' && !input.careRecipient) {
+    return new BadRequest('care_recipient_required', 'Tell us who will be cared for');
+  }
+  return null;
+}
+
+/**
+ * `booking.create` (SPEC §3): the order as `order.get` shows it, and whether an earlier request
+ * with the same idempotency key made it. One statement (`placeBooking`) after the session's; a
+ * repeated key returns the order it made the first time — found by the statement, or, when two
+ * requests with the same key race, by the unique index refusing the second order (its whole
+ * statement, capacity included, is undone). Only refusals read more.
  */
 export async function createBooking(
   db: Db,
@@ -82,96 +175,58 @@ export async function createBooking(
   input: CreateBookingInput,
   timers: OrderTimers,
 ) {
-  // The service behind the slot, if this resident may book it, and the order this idempotency
-  // key already made, if any.
-  const [offer] = await db
-    .select({
-      service: services,
-      existing: { id: orders.id, slotId: orders.slotId, quantity: orders.quantity },
-    })
-    .from(slots)
-    .innerJoin(services, eq(services.id, slots.serviceId))
-    .innerJoin(merchants, eq(merchants.id, services.merchantId))
-    .leftJoin(
-      orders,
-      and(eq(orders.residentId, actor.id), eq(orders.idempotencyKey, input.idempotencyKey)),
-    )
-    .where(
-      and(
-        eq(slots.id, input.slotId),
-        eq(services.active, true),
-        eq(merchants.status, 'approved'),
-        exists(
-          db
-            .select({ one: sql`1` })
-            .from(serviceCommunities)
-            .where(
-              and(
-                eq(serviceCommunities.serviceId, services.id),
-                eq(serviceCommunities.communityId, actor.communityId),
-              ),
-            ),
-        ),
-      ),
-    );
-  if (offer?.existing) return replayOf(offer.existing, input);
-  if (!offer) {
-    // A replay may name a slot that has since become unbookable, or another slot entirely.
-    const existing = await findByKey(db, actor.id, input.idempotencyKey);
-    if (existing) return replayOf(existing, input);
-    throw new NotFound('Time slot');
-  }
-  const { service } = offer;
-  if (input.quantity < service.minQuantity || input.quantity > service.maxQuantity) {
-    throw new BadRequest(
-      'quantity_out_of_range',
-      `Quantity must be between ${service.minQuantity} and ${service.maxQuantity}`,
-      { min: service.minQuantity, max: service.maxQuantity },
-    );
-  }
-  if (service.category === 'temporary_care' && !input.careRecipient) {
-    throw new BadRequest('care_recipient_required', 'Tell us who will be cared for');
-  }
-
-  const seats = seatsFor(service.category, input.quantity);
-  let placed: { id: string } | undefined;
+  let outcome: Awaited<ReturnType<typeof placeBooking>>[number] | undefined;
   try {
-    const { rows } = await db.execute<{ id: string }>(sql`
-      WITH taken AS (
-        UPDATE ${slots} SET booked = booked + ${seats}
-         WHERE id = ${input.slotId} AND booked + ${seats} <= capacity AND NOT closed
-           AND starts_at > now() + make_interval(mins => ${service.bookingCutoffMinutes})
-        RETURNING id
-      ), placed AS (
-        INSERT INTO ${orders} (resident_id, unit_id, community_id, address_snapshot, merchant_id,
-          service_id, slot_id, category, quantity, seats, unit_price_fen, total_fen, notes, allergies,
-          care_recipient, idempotency_key, payment_due_at)
-        SELECT ${actor.id}, ${actor.unitId}, ${actor.communityId}, ${actor.address ?? ''}, ${service.merchantId},
-          ${service.id}, taken.id, ${service.category}, ${input.quantity}, ${seats}, ${service.priceFen},
-          ${service.priceFen * input.quantity}, ${input.notes ?? ''},
-          ${service.category === 'meal_delivery' ? (input.allergies ?? '') : ''},
-          ${service.category === 'temporary_care' ? JSON.stringify(input.careRecipient) : null}::jsonb,
-          ${input.idempotencyKey}, now() + make_interval(secs => ${timers.paymentTimeoutSeconds})
-          FROM taken
-        RETURNING id, payment_due_at
-      ), logged AS (
-        INSERT INTO ${orderEvents} (order_id, actor_kind, actor_id, from_status, to_status, reason)
-        SELECT id, 'resident', ${actor.id}, NULL, 'pending_payment', 'booked' FROM placed
-      ), timed AS (
-        INSERT INTO ${outbox} (queue, name, payload, run_at)
-        SELECT ${QUEUES.orderTimers}, ${TIMER_JOBS.paymentExpiry}, jsonb_build_object('orderId', id),
-               payment_due_at
-          FROM placed
-      )
-      SELECT id FROM placed`);
-    placed = rows[0];
+    [outcome] = await placeBooking(db, {
+      slotId: input.slotId,
+      communityId: actor.communityId,
+      residentId: actor.id,
+      unitId: actor.unitId,
+      address: actor.address ?? '',
+      idempotencyKey: input.idempotencyKey,
+      quantity: input.quantity,
+      notes: input.notes ?? '',
+      allergies: input.allergies ?? '',
+      careRecipient: input.careRecipient ? JSON.stringify(input.careRecipient) : null,
+      paymentTimeoutSeconds: timers.paymentTimeoutSeconds,
+    });
   } catch (error) {
-    // Another request with this key committed its order first; the whole statement (capacity
-    // included) was undone, and that order is the answer.
     if (!isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) throw error;
   }
-  if (placed) return { orderId: placed.id, replayed: false };
-  const existing = await findByKey(db, actor.id, input.idempotencyKey);
-  if (existing) return replayOf(existing, input);
-  throw await whyNotBookable(db, input.slotId, service.bookingCutoffMinutes);
+  const earlier = outcome?.earlier
+    ? {
+        id: outcome.earlier.id,
+        slotId: outcome.earlier.slot_id,
+        quantity: outcome.earlier.quantity,
+      }
+    : outcome
+      ? null
+      : await findByKey(db, actor.id, input.idempotencyKey);
+  if (earlier) return replay(db, earlier, input);
+  if (!outcome?.offer) throw new NotFound('Time slot');
+  const service = rowOf(services, outcome.offer);
+  const { placed, slot } = outcome;
+  if (!placed || !slot) {
+    throw (
+      refusal(service, input) ??
+      (await whyNotBookable(db, input.slotId, service.bookingCutoffMinutes))
+    );
+  }
+  // The view is made from what the statement returned: no read-back.
+  const view = orderView({
+    order: rowOf(orders, placed),
+    titleZh: service.titleZh,
+    titleEn: service.titleEn,
+    pricingUnit: service.pricingUnit,
+    freeCancelMinutes: service.freeCancelMinutes,
+    lateCancelFeeBps: service.lateCancelFeeBps,
+    merchantName: outcome.offer.merchant_name as string,
+    residentName: actor.displayName,
+    startsAt: new Date(slot.starts_at),
+    endsAt: new Date(slot.ends_at),
+    rating: null,
+    comment: null,
+    reviewedAt: null,
+  });
+  return { ...view, replayed: false };
 }

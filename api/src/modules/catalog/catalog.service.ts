@@ -1,11 +1,18 @@
-import { merchants, serviceCommunities, services, slots, type DbOrTx } from '@cgp/db';
+import {
+  merchants,
+  preparedVariants,
+  serviceCommunities,
+  services,
+  slots,
+  type DbOrTx,
+} from '@cgp/db';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { afterCursor, decodeCursor, page } from '../../lib/cursor';
+import { afterCursorPlaceholders, decodeCursor, page } from '../../lib/cursor';
 import { NotFound } from '../../errors';
 import type { Actor } from '../identity/actor';
 import type { listServicesInput, listSlotsInput } from './catalog.schema';
-import { visibleServices } from './catalog.scope';
+import { serviceScope, serviceScopeCondition, type ServiceScope } from './catalog.scope';
 
 const serviceColumns = {
   id: services.id,
@@ -42,25 +49,50 @@ function serviceView<R extends { merchantId: string; merchantName: string; creat
   };
 }
 
+/** A prepared listing's variant: the scope's shape and which optional filters are present. */
+function variantOf(...parts: (string | false | null | undefined)[]): string {
+  return parts.filter(Boolean).join('+');
+}
+
+const servicesPage = preparedVariants('catalog_services', (db, variant, name) => {
+  const [shape] = variant.split('+') as [ServiceScope['shape']];
+  return db
+    .select(serviceColumns)
+    .from(services)
+    .innerJoin(merchants, eq(merchants.id, services.merchantId))
+    .where(
+      and(
+        serviceScopeCondition(db, shape),
+        variant.includes('+category')
+          ? eq(services.category, sql`${sql.placeholder('category')}::service_category`)
+          : undefined,
+        variant.includes('+cursor')
+          ? afterCursorPlaceholders(services.createdAt, services.id, 'asc')
+          : undefined,
+      ),
+    )
+    .orderBy(asc(services.createdAt), asc(services.id))
+    .limit(sql.placeholder('limit'))
+    .prepare(name);
+});
+
 export async function listServices(
   db: DbOrTx,
   actor: Actor,
   input: z.infer<typeof listServicesInput>,
 ) {
   const cursor = decodeCursor(input.cursor);
-  const rows = await db
-    .select(serviceColumns)
-    .from(services)
-    .innerJoin(merchants, eq(merchants.id, services.merchantId))
-    .where(
-      and(
-        visibleServices(db, actor, input.communityId),
-        input.category ? eq(services.category, input.category) : undefined,
-        afterCursor(cursor, services.createdAt, services.id, 'asc'),
-      ),
-    )
-    .orderBy(asc(services.createdAt), asc(services.id))
-    .limit(input.limit + 1);
+  const scope = serviceScope(actor, input.communityId);
+  const rows = await servicesPage(
+    db,
+    variantOf(scope.shape, input.category && 'category', cursor && 'cursor'),
+  ).execute({
+    ...scope.values,
+    category: input.category,
+    cursorKey: cursor?.key,
+    cursorId: cursor?.id,
+    limit: input.limit + 1,
+  });
   return page(
     rows,
     input.limit,
@@ -69,21 +101,30 @@ export async function listServices(
   );
 }
 
-export async function getService(db: DbOrTx, actor: Actor, id: string) {
-  const [row] = await db
+const serviceById = preparedVariants('catalog_service', (db, shape, name) =>
+  db
     .select(serviceColumns)
     .from(services)
     .innerJoin(merchants, eq(merchants.id, services.merchantId))
-    .where(and(eq(services.id, id), visibleServices(db, actor)))
-    .limit(1);
+    .where(
+      and(
+        eq(services.id, sql`${sql.placeholder('id')}::uuid`),
+        serviceScopeCondition(db, shape as ServiceScope['shape']),
+      ),
+    )
+    .limit(1)
+    .prepare(name),
+);
+
+export async function getService(db: DbOrTx, actor: Actor, id: string) {
+  const scope = serviceScope(actor);
+  const [row] = await serviceById(db, scope.shape).execute({ ...scope.values, id });
   if (!row) throw new NotFound('Service');
   return serviceView(row);
 }
 
-export async function listSlots(db: DbOrTx, actor: Actor, input: z.infer<typeof listSlotsInput>) {
-  const service = await getService(db, actor, input.serviceId);
-  const cursor = decodeCursor(input.cursor);
-  const rows = await db
+const slotsPage = preparedVariants('catalog_slots', (db, variant, name) =>
+  db
     .select({
       id: slots.id,
       serviceId: slots.serviceId,
@@ -94,19 +135,34 @@ export async function listSlots(db: DbOrTx, actor: Actor, input: z.infer<typeof 
       closed: slots.closed,
       // Bookable when open, not full, and before the service's booking cut-off.
       bookable: sql<boolean>`NOT ${slots.closed} AND ${slots.booked} < ${slots.capacity}
-        AND ${slots.startsAt} > now() + make_interval(mins => ${service.bookingCutoffMinutes}::int)`,
+        AND ${slots.startsAt} > now() + make_interval(mins => ${sql.placeholder('cutoffMinutes')}::int)`,
     })
     .from(slots)
     .where(
       and(
-        eq(slots.serviceId, service.id),
-        gte(slots.startsAt, new Date(input.from)),
-        lt(slots.startsAt, new Date(input.to)),
-        afterCursor(cursor, slots.startsAt, slots.id, 'asc'),
+        eq(slots.serviceId, sql`${sql.placeholder('serviceId')}::uuid`),
+        gte(slots.startsAt, sql`${sql.placeholder('from')}::timestamptz`),
+        lt(slots.startsAt, sql`${sql.placeholder('to')}::timestamptz`),
+        variant === 'cursor' ? afterCursorPlaceholders(slots.startsAt, slots.id, 'asc') : undefined,
       ),
     )
     .orderBy(asc(slots.startsAt), asc(slots.id))
-    .limit(input.limit + 1);
+    .limit(sql.placeholder('limit'))
+    .prepare(name),
+);
+
+export async function listSlots(db: DbOrTx, actor: Actor, input: z.infer<typeof listSlotsInput>) {
+  const service = await getService(db, actor, input.serviceId);
+  const cursor = decodeCursor(input.cursor);
+  const rows = await slotsPage(db, cursor ? 'cursor' : 'first').execute({
+    serviceId: service.id,
+    cutoffMinutes: service.bookingCutoffMinutes,
+    from: input.from,
+    to: input.to,
+    cursorKey: cursor?.key,
+    cursorId: cursor?.id,
+    limit: input.limit + 1,
+  });
   return page(
     rows,
     input.limit,

@@ -1,4 +1,4 @@
-import { buildings, communities, sessions, units, users, type DbOrTx } from '@cgp/db';
+import { buildings, communities, prepared, sessions, units, users, type DbOrTx } from '@cgp/db';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from './actor';
@@ -26,10 +26,8 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-/** The actor behind a token, or null when the token is unknown, expired, revoked or disabled. */
-export async function resolveSession(db: DbOrTx, token: string): Promise<Actor | null> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const [row] = await db
+const sessionByTokenHash = prepared('session_by_token', (db, name) =>
+  db
     .select({
       id: users.id,
       role: users.role,
@@ -51,13 +49,23 @@ export async function resolveSession(db: DbOrTx, token: string): Promise<Actor |
     .leftJoin(communities, eq(communities.id, units.communityId))
     .where(
       and(
-        eq(sessions.tokenHash, hashToken(token)),
+        eq(sessions.tokenHash, sql.placeholder('tokenHash')),
         isNull(sessions.revokedAt),
         gt(sessions.expiresAt, sql`now()`),
         isNull(users.disabledAt),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare(name),
+);
+
+/**
+ * The actor behind a token, or null when the token is unknown, expired, revoked or disabled.
+ * Every authenticated request asks this, so it is a prepared statement.
+ */
+export async function resolveSession(db: DbOrTx, token: string): Promise<Actor | null> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const [row] = await sessionByTokenHash(db).execute({ tokenHash: hashToken(token) });
   return row ?? null;
 }
 

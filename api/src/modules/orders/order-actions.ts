@@ -1,15 +1,13 @@
-import { orderEvents, type Db } from '@cgp/db';
+import { orderEvents, type Db, type Tx } from '@cgp/db';
 import { asc, eq } from 'drizzle-orm';
 import type { OrderAction } from './order-states';
-import { selectOrders, orderView } from './order-view';
-import { orders } from '@cgp/db';
+import { orderViewById } from './order-view';
 import {
   transitionOrder,
   type OrderActor,
   type OrderTimers,
   type TransitionResult,
 } from './transition';
-import type { Tx } from '@cgp/db';
 
 /**
  * Runs one action in its own transaction; `also` adds rows that belong to the same change (a
@@ -32,8 +30,7 @@ export async function act(
     await also?.(tx, moved);
     return moved;
   });
-  const [row] = await selectOrders(db).where(eq(orders.id, input.orderId));
-  return { order: orderView(row!), refundFen: result.refundFen };
+  return { order: await orderViewById(db, input.orderId), refundFen: result.refundFen };
 }
 
 /** The status timeline of an order, oldest first. */

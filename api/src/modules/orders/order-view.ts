@@ -1,5 +1,6 @@
 import { merchants, orderReviews, orders, services, slots, users, type DbOrTx } from '@cgp/db';
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { NotFound } from '../../errors';
 import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -74,6 +75,13 @@ export function orderView(row: OrderViewRow) {
 }
 
 export type OrderView = ReturnType<typeof orderView>;
+
+/** One order's view by id, whoever may see it (the caller has checked that). */
+export async function orderViewById(db: DbOrTx, id: string): Promise<OrderView> {
+  const [row] = await selectOrders(db).where(eq(orders.id, id));
+  if (!row) throw new NotFound('Order');
+  return orderView(row);
+}
 export type OrderFilter = SQL | undefined;
 
 /**
