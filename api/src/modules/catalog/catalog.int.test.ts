@@ -141,6 +141,49 @@ describe('catalog.slots', () => {
     expect(result.nextCursor).toBeNull();
   });
 
+  it('pages with a cursor, answers an empty range with no slots, and hides what the caller may not see', async () => {
+    const f = deps.factories;
+    const { service, resident, merchant } = await f.createMarketplace();
+    const created = [];
+    for (let i = 0; i < 5; i++) {
+      created.push(
+        await f.createSlot({ serviceId: service.id, startsInMinutes: (i + 2) * 24 * 60 }),
+      );
+    }
+    const caller = await callerFor(deps, resident.id);
+    const range = {
+      serviceId: service.id,
+      from: new Date().toISOString(),
+      to: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+    };
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await caller.catalog.slots({ ...range, limit: 2, cursor });
+      seen.push(...page.items.map((s) => s.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(created.map((s) => s.id));
+
+    const past = {
+      ...range,
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: range.from,
+    };
+    expect(await caller.catalog.slots(past)).toEqual({ items: [], nextCursor: null });
+
+    // The merchant's staff see their own service's slots; another community's resident sees none.
+    const staff = await f.createUser({
+      role: 'merchant_staff',
+      displayName: '店员',
+      merchantId: merchant.id,
+      merchantRole: 'staff',
+    });
+    expect((await (await callerFor(deps, staff.id)).catalog.slots(range)).items).toHaveLength(5);
+    const stranger = await f.createResident();
+    expect(await code((await callerFor(deps, stranger.id)).catalog.slots(range))).toBe('NOT_FOUND');
+  });
+
   it('refuses reversed or over-long ranges and malformed dates', async () => {
     const { service, resident } = await deps.factories.createMarketplace();
     const caller = await callerFor(deps, resident.id);

@@ -123,8 +123,10 @@ export async function getService(db: DbOrTx, actor: Actor, id: string) {
   return serviceView(row);
 }
 
-const slotsPage = preparedVariants('catalog_slots', (db, variant, name) =>
-  db
+/** A page of a service's slots, joined with the service so its visibility is checked too. */
+const slotsPage = preparedVariants('catalog_slots', (db, variant, name) => {
+  const [shape] = variant.split('+') as [ServiceScope['shape']];
+  return db
     .select({
       id: slots.id,
       serviceId: slots.serviceId,
@@ -135,34 +137,44 @@ const slotsPage = preparedVariants('catalog_slots', (db, variant, name) =>
       closed: slots.closed,
       // Bookable when open, not full, and before the service's booking cut-off.
       bookable: sql<boolean>`NOT ${slots.closed} AND ${slots.booked} < ${slots.capacity}
-        AND ${slots.startsAt} > now() + make_interval(mins => ${sql.placeholder('cutoffMinutes')}::int)`,
+        AND ${slots.startsAt} > now() + make_interval(mins => ${services.bookingCutoffMinutes})`,
     })
     .from(slots)
+    .innerJoin(services, eq(services.id, slots.serviceId))
+    .innerJoin(merchants, eq(merchants.id, services.merchantId))
     .where(
       and(
         eq(slots.serviceId, sql`${sql.placeholder('serviceId')}::uuid`),
+        serviceScopeCondition(db, shape),
         gte(slots.startsAt, sql`${sql.placeholder('from')}::timestamptz`),
         lt(slots.startsAt, sql`${sql.placeholder('to')}::timestamptz`),
-        variant === 'cursor' ? afterCursorPlaceholders(slots.startsAt, slots.id, 'asc') : undefined,
+        variant.includes('+cursor')
+          ? afterCursorPlaceholders(slots.startsAt, slots.id, 'asc')
+          : undefined,
       ),
     )
     .orderBy(asc(slots.startsAt), asc(slots.id))
     .limit(sql.placeholder('limit'))
-    .prepare(name),
-);
+    .prepare(name);
+});
 
+/**
+ * One query for a page of slots. Only an empty page asks whether the service itself is out of
+ * sight (NOT_FOUND) or simply has no slots in the range.
+ */
 export async function listSlots(db: DbOrTx, actor: Actor, input: z.infer<typeof listSlotsInput>) {
-  const service = await getService(db, actor, input.serviceId);
+  const scope = serviceScope(actor);
   const cursor = decodeCursor(input.cursor);
-  const rows = await slotsPage(db, cursor ? 'cursor' : 'first').execute({
-    serviceId: service.id,
-    cutoffMinutes: service.bookingCutoffMinutes,
+  const rows = await slotsPage(db, variantOf(scope.shape, cursor && 'cursor')).execute({
+    ...scope.values,
+    serviceId: input.serviceId,
     from: input.from,
     to: input.to,
     cursorKey: cursor?.key,
     cursorId: cursor?.id,
     limit: input.limit + 1,
   });
+  if (!rows.length) await getService(db, actor, input.serviceId);
   return page(
     rows,
     input.limit,
