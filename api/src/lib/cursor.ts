@@ -12,7 +12,8 @@ export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString('base64url');
 }
 
-const decoded = z.tuple([z.string().max(100), z.string().uuid()]);
+// Every listing sorts by a timestamp, so a key is an ISO time (as toISOString writes it).
+const decoded = z.tuple([z.string().datetime(), z.string().uuid()]);
 
 export function decodeCursor(cursor: string | undefined): KeysetCursor | null {
   if (!cursor) return null;

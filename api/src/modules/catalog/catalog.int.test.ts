@@ -100,6 +100,9 @@ describe('catalog community scoping', () => {
     } while (cursor);
     expect(seen.sort()).toEqual([service.id, ...meals.map((m) => m.id)].sort());
     expect(await code(caller.catalog.services({ cursor: 'garbage' }))).toBe('BAD_REQUEST');
+    // Well-formed, but its sort key is not a time (PostgreSQL would read this one as one).
+    const forged = Buffer.from(JSON.stringify(['yesterday', service.id])).toString('base64url');
+    expect(await code(caller.catalog.services({ cursor: forged }))).toBe('BAD_REQUEST');
   });
 });
 
