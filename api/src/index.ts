@@ -10,7 +10,7 @@ export { appRouter, createCaller, type AppRouter } from './router';
 export { seedDemo } from './seed/demo';
 export { runProcess } from './process';
 export { startApiServer, type ApiServer } from './server';
-export { placeBooking } from './modules/booking/booking.service';
+export { bookingStatement, placeBooking } from './modules/booking/booking.service';
 export { QUEUES, TIMER_JOBS, type QueueName } from './modules/outbox/queues';
 export { fireOrderTimer, sweepOverdueTimers } from './modules/orders/order-timers.service';
 export { timersFrom } from './modules/orders/timers';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const runs: [string, string[]][] = [
   ['booking.ts', [process.env.BENCH_SECONDS ?? '15']],
+  ['booking-pgbench.ts', [process.env.BENCH_SECONDS ?? '15']],
   ['catalog.ts', [process.env.BENCH_SECONDS ?? '10']],
   ['jobs.ts', [process.env.BENCH_JOBS ?? '5000']],
   ['settlement.ts', [process.env.BENCH_SETTLEMENT_ORDERS ?? '1000000', '500']],

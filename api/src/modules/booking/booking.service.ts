@@ -77,14 +77,7 @@ const p = (name: string) => sql.placeholder(name);
  * (`taken`, which can never oversell), the order, its first event and its payment timer. It
  * always returns one row saying what it found and what it placed.
  */
-export const placeBooking = preparedSql<{
-  offer: Record<string, unknown> | null;
-  earlier: { id: string; slot_id: string; quantity: number } | null;
-  placed: Record<string, unknown> | null;
-  slot: { starts_at: string; ends_at: string } | null;
-}>(
-  'booking_place',
-  sql`
+export const bookingStatement = sql`
   WITH offer AS (
     SELECT sv.*, m.name AS merchant_name
       FROM ${slots} s
@@ -135,8 +128,15 @@ export const placeBooking = preparedSql<{
   SELECT (SELECT row_to_json(offer) FROM offer) AS offer,
          (SELECT row_to_json(earlier) FROM earlier) AS earlier,
          (SELECT row_to_json(placed) FROM placed) AS placed,
-         (SELECT row_to_json(taken) FROM taken) AS slot`,
-);
+         (SELECT row_to_json(taken) FROM taken) AS slot`;
+
+/** `bookingStatement` as a named prepared statement. */
+export const placeBooking = preparedSql<{
+  offer: Record<string, unknown> | null;
+  earlier: { id: string; slot_id: string; quantity: number } | null;
+  placed: Record<string, unknown> | null;
+  slot: { starts_at: string; ends_at: string } | null;
+}>('booking_place', bookingStatement);
 
 async function replay(
   db: Db,
