@@ -1,6 +1,7 @@
 import { QUEUES, TIMER_JOBS, type AppDeps } from '@cgp/api';
 import { fireOrderTimer, sweepOverdueTimers, timersFrom } from '@cgp/api';
 import type { Job, Queue } from 'bullmq';
+import { upsertSchedule } from '../schedule';
 import type { WorkerDefinition } from '../worker-host';
 
 const SWEEP_SCHEDULER_ID = 'order-timer-sweep';
@@ -26,9 +27,10 @@ export function orderTimersWorker(deps: AppDeps): WorkerDefinition {
  * that lost its data also lost the schedule.
  */
 export async function scheduleOrderTimerSweep(queue: Queue, everySeconds: number): Promise<void> {
-  await queue.upsertJobScheduler(
+  await upsertSchedule(
+    queue,
     SWEEP_SCHEDULER_ID,
     { every: everySeconds * 1000 },
-    { name: TIMER_JOBS.sweep, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    { name: TIMER_JOBS.sweep },
   );
 }

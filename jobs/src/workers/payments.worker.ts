@@ -7,6 +7,7 @@ import {
   type AppDeps,
 } from '@cgp/api';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { upsertSchedule } from '../schedule';
 import type { WorkerDefinition } from '../worker-host';
 
 const EXPIRY_SCHEDULER_ID = 'expire-checkouts';
@@ -49,12 +50,10 @@ export function paymentsWorker(deps: AppDeps): WorkerDefinition {
 
 /** (Re)creates the checkout-expiry schedule, on the timer sweep's period. */
 export async function scheduleCheckoutExpiry(queue: Queue, everySeconds: number): Promise<void> {
-  await queue.upsertJobScheduler(
+  await upsertSchedule(
+    queue,
     EXPIRY_SCHEDULER_ID,
     { every: everySeconds * 1000 },
-    {
-      name: PAYMENT_JOBS.expireCheckouts,
-      opts: { removeOnComplete: 100, removeOnFail: 100 },
-    },
+    { name: PAYMENT_JOBS.expireCheckouts },
   );
 }

@@ -7,6 +7,7 @@ import {
 } from '@cgp/api';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type Stripe from 'stripe';
+import { upsertSchedule } from '../schedule';
 import type { WorkerDefinition } from '../worker-host';
 
 const SWEEP_JOB = 'sweep';
@@ -44,9 +45,5 @@ export function payoutsWorker(deps: AppDeps, stripe: Stripe): WorkerDefinition {
 
 /** Every five minutes: pending payouts whose job was given up or lost get a new one. */
 export async function schedulePayoutSweep(queue: Queue): Promise<void> {
-  await queue.upsertJobScheduler(
-    SWEEP_SCHEDULER_ID,
-    { every: 5 * 60_000 },
-    { name: SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
+  await upsertSchedule(queue, SWEEP_SCHEDULER_ID, { every: 5 * 60_000 }, { name: SWEEP_JOB });
 }

@@ -6,6 +6,7 @@ import {
 } from '@cgp/api';
 import type { Queue } from 'bullmq';
 import type Stripe from 'stripe';
+import { upsertSchedule } from '../schedule';
 import type { WorkerDefinition } from '../worker-host';
 
 const NIGHTLY_SCHEDULER_ID = 'reconciliation-nightly';
@@ -31,17 +32,10 @@ export function reconciliationWorker(deps: AppDeps, stripe: Stripe): WorkerDefin
 }
 
 export async function scheduleNightlyReconciliation(queue: Queue, timeZone: string) {
-  await queue.upsertJobScheduler(
+  await upsertSchedule(
+    queue,
     NIGHTLY_SCHEDULER_ID,
     { pattern: NIGHTLY_CRON, tz: timeZone },
-    {
-      name: 'run',
-      opts: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 60_000 },
-        removeOnComplete: 100,
-        removeOnFail: 100,
-      },
-    },
+    { name: 'run', retry: { attempts: 5, backoffMs: 60_000 } },
   );
 }

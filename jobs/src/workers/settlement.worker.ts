@@ -1,5 +1,6 @@
 import { buildStatements, QUEUES, type AppDeps } from '@cgp/api';
 import type { Queue } from 'bullmq';
+import { upsertSchedule } from '../schedule';
 import type { WorkerDefinition } from '../worker-host';
 
 const DAILY_SCHEDULER_ID = 'settlement-daily';
@@ -25,17 +26,10 @@ export async function scheduleDailySettlement(
   cron: string,
   timeZone: string,
 ): Promise<void> {
-  await queue.upsertJobScheduler(
+  await upsertSchedule(
+    queue,
     DAILY_SCHEDULER_ID,
     { pattern: cron, tz: timeZone },
-    {
-      name: 'run',
-      opts: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 30_000 },
-        removeOnComplete: 100,
-        removeOnFail: 100,
-      },
-    },
+    { name: 'run', retry: { attempts: 5, backoffMs: 30_000 } },
   );
 }
