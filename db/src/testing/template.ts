@@ -35,7 +35,10 @@ export async function ensureTemplate(): Promise<string> {
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount) return name;
+    if (exists.rowCount) {
+      await markTemplateUsed(admin, name);
+      return name;
+    }
     const building = `${name}_building_${process.pid}`;
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)}`);
     await admin.query(`CREATE DATABASE ${quoteIdent(building)}`);
@@ -52,10 +55,20 @@ export async function ensureTemplate(): Promise<string> {
       if ((error as { code?: string }).code !== '42P04') throw error;
       await admin.query(`DROP DATABASE ${quoteIdent(building)}`);
     }
+    await markTemplateUsed(admin, name);
     return name;
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * Stamps the template with the time a run last used it. Several checkouts of the project on one
+ * machine (another branch, another migration set) share the server: a template is stale only when
+ * it is not current here and no run has used it for an hour.
+ */
+async function markTemplateUsed(admin: pg.Client, name: string): Promise<void> {
+  await admin.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS 'used ${Date.now()}'`);
 }
 
 /** Drops test databases left behind by earlier runs that were killed before their teardown. */
@@ -66,7 +79,8 @@ export async function dropStaleTestDatabases(olderThanMinutes = 60): Promise<voi
     const current = templateName();
     const { rows } = await admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database
-        WHERE (datname LIKE 'cgp_template_%' AND datname <> $1)
+        WHERE (datname LIKE 'cgp_template_%' AND datname <> $1
+               AND coalesce(substring(shobj_description(oid, 'pg_database') FROM '^used (\\d+)$'), '0')::bigint < $2)
            OR (datname LIKE 'cgp_test_%'
                AND (regexp_replace(datname, '^cgp_test_(\\d+)_.*$', '\\1'))::bigint < $2)`,
       [current, Date.now() - olderThanMinutes * 60_000],
