@@ -1,3 +1,4 @@
+import { merchantWorkersRouter } from './modules/delivery/delivery.router';
 import { bookingRouter } from './modules/booking/booking.router';
 import { catalogRouter } from './modules/catalog/catalog.router';
 import { authRouter } from './modules/identity/auth.router';
@@ -25,6 +26,7 @@ export const appRouter = router({
   payment: paymentRouter,
   merchant: router({
     orders: { ...merchantOrdersRouter, ...merchantLiveOrdersRouter },
+    workers: router(merchantWorkersRouter),
     ...merchantPortalRouter,
     connect: connectRouter,
     earnings: merchantEarningsProcedure,

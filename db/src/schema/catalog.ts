@@ -42,6 +42,8 @@ export const services = pgTable(
     /** Bookings close this many minutes before a slot starts (a meal order's cut-off). */
     bookingCutoffMinutes: integer('booking_cutoff_minutes').notNull().default(60),
     active: boolean('active').notNull().default(true),
+    /** Offered 立即上门 as well as by slot: booked now, served by whichever worker is free. */
+    onDemand: boolean('on_demand').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

@@ -9,3 +9,4 @@ export * from './ledger';
 export * from './settlement';
 export * from './audit';
 export * from './order-values';
+export * from './delivery';

@@ -20,3 +20,14 @@ export const ORDER_STATUSES = [
 ] as const;
 
 export const ORDER_ACTOR_KINDS = ['resident', 'merchant', 'property_ops', 'system'] as const;
+
+/** How an order is booked: into a slot ahead, or 立即上门 (SPEC §12). */
+export const ORDER_MODES = ['slot', 'on_demand'] as const;
+
+/** 360° 服务圈 rings: 核心圈 0–50 m, 服务圈 50–200 m, 保障圈 beyond. */
+export const SERVICE_RINGS = ['core', 'service', 'guarantee'] as const;
+
+export const SLA_STEPS = ['accept', 'arrive'] as const;
+
+/** What an order event records besides status changes. */
+export const ORDER_EVENT_KINDS = ['status', 'assign', 'arrive', 'sla_breach'] as const;

@@ -17,12 +17,22 @@ import {
 import { services, slots } from './catalog';
 import { users } from './identity';
 import { merchants, serviceCategory } from './merchants';
-import { ORDER_ACTOR_KINDS, ORDER_STATUSES } from './order-values';
-import { communities, units } from './tenancy';
+import { tstzrange, workers } from './delivery';
+import {
+  ORDER_ACTOR_KINDS,
+  ORDER_EVENT_KINDS,
+  ORDER_MODES,
+  ORDER_STATUSES,
+} from './order-values';
+import { communities, serviceRing, units } from './tenancy';
 
 export const orderStatus = pgEnum('order_status', ORDER_STATUSES);
 
 export const orderActorKind = pgEnum('order_actor_kind', ORDER_ACTOR_KINDS);
+
+export const orderMode = pgEnum('order_mode', ORDER_MODES);
+
+export const orderEventKind = pgEnum('order_event_kind', ORDER_EVENT_KINDS);
 
 export interface CareRecipient {
   name: string;
@@ -74,6 +84,19 @@ export const orders = pgTable(
     allergies: text('allergies').notNull().default(''),
     careRecipient: jsonb('care_recipient').$type<CareRecipient>(),
     status: orderStatus('status').notNull().default('pending_payment'),
+    mode: orderMode('mode').notNull().default('slot'),
+    /**
+     * The worker the order is dispatched to, and the time they are held for it. An exclusion
+     * constraint (migration 0007) refuses two open orders of one worker whose periods overlap.
+     */
+    workerId: uuid('worker_id').references(() => workers.id),
+    servicePeriod: tstzrange('service_period'),
+    /** On-demand orders: the ring of the building, whose SLA they carry (SPEC §12). */
+    ring: serviceRing('ring'),
+    arriveDueAt: ts('arrive_due_at'),
+    arrivedAt: ts('arrived_at'),
+    /** The worker's note on the finished work (photos are uploads attached to the order). */
+    completionNote: text('completion_note').notNull().default(''),
     idempotencyKey: text('idempotency_key').notNull(),
     // Deadlines the timers enforce; stored so a sweeper can find overdue ones without Redis.
     paymentDueAt: ts('payment_due_at').notNull(),
@@ -118,6 +141,10 @@ export const orders = pgTable(
     index('orders_auto_confirm_idx')
       .on(t.autoConfirmAt)
       .where(sql`${t.status} = 'completed'`),
+    index('orders_worker_idx').on(t.workerId, t.status),
+    index('orders_arrive_due_idx')
+      .on(t.arriveDueAt)
+      .where(sql`${t.arrivedAt} IS NULL AND ${t.status} IN ('paid', 'accepted')`),
   ],
 );
 
@@ -131,6 +158,9 @@ export const orderEvents = pgTable(
       .references(() => orders.id),
     actorKind: orderActorKind('actor_kind').notNull(),
     actorId: uuid('actor_id').references(() => users.id),
+    kind: orderEventKind('kind').notNull().default('status'),
+    /** For assignments, the worker; for breaches, the step and lateness. */
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
     fromStatus: orderStatus('from_status'),
     toStatus: orderStatus('to_status').notNull(),
     reason: text('reason').notNull().default(''),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { SERVICE_RINGS } from './order-values';
 
 /** The property company (物业公司) that runs the marketplace for its communities. */
 export const propertyCompanies = pgTable('property_companies', {
@@ -23,6 +24,9 @@ export const communities = pgTable(
   (t) => [index('communities_company_idx').on(t.companyId)],
 );
 
+/** 360° 服务圈: where a building lies from its community's service centre (SPEC §12). */
+export const serviceRing = pgEnum('service_ring', SERVICE_RINGS);
+
 /** A building (楼栋) of a community, numbered 1, 2, 3 … */
 export const buildings = pgTable(
   'buildings',
@@ -33,6 +37,8 @@ export const buildings = pgTable(
       .references(() => communities.id),
     number: integer('number').notNull(),
     name: text('name').notNull(),
+    /** 360° 服务圈 ring around the community's service centre, set by property_ops. */
+    ring: serviceRing('ring').notNull().default('service'),
   },
   (t) => [unique('buildings_community_number_uq').on(t.communityId, t.number)],
 );

@@ -1,6 +1,12 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { merchantProcedure } from '../../trpc';
-import { getMerchantOrder, listMerchantOrders, merchantAct } from './merchant-orders.service';
+import { merchantOwnerProcedure, merchantProcedure } from '../../trpc';
+import { assignOrderInput } from '../delivery/delivery.schema';
+import {
+  assignMerchantOrder,
+  getMerchantOrder,
+  listMerchantOrders,
+  merchantAct,
+} from './merchant-orders.service';
 import {
   merchantCancelInput,
   merchantListOrdersInput,
@@ -42,4 +48,8 @@ export const merchantOrdersRouter = {
     .mutation(({ ctx, input }) =>
       merchantAct(ctx.db, ctx.actor, { ...input, action: 'merchantCancel' }, timersFrom(ctx.env)),
     ),
+  /** The owner gives the order to another of the merchant's workers. */
+  assign: merchantOwnerProcedure
+    .input(assignOrderInput)
+    .mutation(({ ctx, input }) => assignMerchantOrder(ctx.db, ctx.actor, input)),
 } satisfies TRPCRouterRecord;

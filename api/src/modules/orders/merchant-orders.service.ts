@@ -2,6 +2,7 @@ import { orders, slots, type Db } from '@cgp/db';
 import { and, eq, gte, lt } from 'drizzle-orm';
 import type { z } from 'zod';
 import { NotFound } from '../../errors';
+import { assignOrder, dispatchOrder } from '../delivery/dispatch';
 import type { MerchantActor } from '../identity/actor';
 import { act, orderTimeline } from './order-actions';
 import type { OrderAction } from './order-states';
@@ -42,11 +43,29 @@ export function merchantAct(
   },
   timers: OrderTimers,
 ) {
-  return act(db, {
-    orderId: input.id,
-    action: input.action,
-    actor: { kind: 'merchant', userId: actor.id, merchantId: actor.merchantId },
-    timers,
-    reason: input.reason,
-  });
+  return act(
+    db,
+    {
+      orderId: input.id,
+      action: input.action,
+      actor: { kind: 'merchant', userId: actor.id, merchantId: actor.merchantId },
+      timers,
+      reason: input.reason,
+    },
+    // SPEC §12: an accepted order goes to a worker in the same transaction.
+    input.action === 'accept'
+      ? (tx, moved) => dispatchOrder(tx, moved.order.id, moved.order.merchantId).then(() => {})
+      : undefined,
+  );
+}
+
+/** `merchant.orders.assign`, recorded as an order event; answers the order as it now is. */
+export async function assignMerchantOrder(
+  db: Db,
+  actor: MerchantActor,
+  input: { id: string; workerId: string },
+) {
+  const by = { kind: 'merchant' as const, userId: actor.id, merchantId: actor.merchantId };
+  await db.transaction((tx) => assignOrder(tx, by, input.id, input.workerId));
+  return getMerchantOrder(db, actor, input.id);
 }

@@ -43,6 +43,9 @@ export async function orderTimeline(db: Db, orderId: string) {
   return rows.map((e) => ({
     id: e.id,
     actorKind: e.actorKind,
+    /** `status` for a state change; `assign`, `arrive`, `sla_breach` for what happens within one. */
+    kind: e.kind,
+    detail: e.detail,
     from: e.fromStatus,
     to: e.toStatus,
     reason: e.reason,

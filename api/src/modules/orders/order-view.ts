@@ -1,9 +1,22 @@
-import { merchants, orderReviews, orders, services, slots, users, type DbOrTx } from '@cgp/db';
+import {
+  merchants,
+  orderReviews,
+  orders,
+  services,
+  slots,
+  users,
+  workers,
+  type DbOrTx,
+} from '@cgp/db';
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { maskPhone } from '../delivery/workers.service';
 import { NotFound } from '../../errors';
 import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const workerUsers = alias(users, 'worker_users');
 
 /** The columns every order view reads, joined with what the apps show beside an order. */
 export function selectOrders(db: DbOrTx) {
@@ -22,6 +35,8 @@ export function selectOrders(db: DbOrTx) {
       rating: orderReviews.rating,
       comment: orderReviews.comment,
       reviewedAt: orderReviews.createdAt,
+      workerName: workerUsers.displayName,
+      workerPhone: workerUsers.phone,
     })
     .from(orders)
     .innerJoin(services, eq(services.id, orders.serviceId))
@@ -29,13 +44,20 @@ export function selectOrders(db: DbOrTx) {
     .innerJoin(slots, eq(slots.id, orders.slotId))
     .innerJoin(users, eq(users.id, orders.residentId))
     .leftJoin(orderReviews, eq(orderReviews.orderId, orders.id))
+    .leftJoin(workers, eq(workers.id, orders.workerId))
+    .leftJoin(workerUsers, eq(workerUsers.id, workers.userId))
     .$dynamic();
 }
 
 export type OrderViewRow = Awaited<ReturnType<ReturnType<typeof selectOrders>['where']>>[number];
 
 /** An order as the API returns it: plain JSON, ISO timestamps, integer fen. */
-export function orderView(row: OrderViewRow) {
+export function orderView(
+  row: Omit<OrderViewRow, 'workerName' | 'workerPhone'> & {
+    workerName?: string | null;
+    workerPhone?: string | null;
+  },
+) {
   const o = row.order;
   return {
     id: o.id,
@@ -63,6 +85,16 @@ export function orderView(row: OrderViewRow) {
     acceptDueAt: iso(o.acceptDueAt),
     autoConfirmAt: iso(o.autoConfirmAt),
     slaBreachedAt: iso(o.slaBreachedAt),
+    mode: o.mode,
+    ring: o.ring,
+    /** Who serves the order; the phone is masked (the call goes through the platform's relay). */
+    worker:
+      o.workerId && row.workerName
+        ? { id: o.workerId, name: row.workerName, phoneMasked: maskPhone(row.workerPhone ?? '') }
+        : null,
+    arriveDueAt: iso(o.arriveDueAt),
+    arrivedAt: iso(o.arrivedAt),
+    completionNote: o.completionNote,
     createdAt: o.createdAt.toISOString(),
     updatedAt: o.updatedAt.toISOString(),
     paidAt: iso(o.paidAt),
