@@ -9,6 +9,7 @@ const HEAVY = [
   'tests/e2e/**/*.test.ts',
   'tests/integration/booking-concurrency.int.test.ts',
   'tests/integration/hostile-input.int.test.ts',
+  'tests/integration/multi-process.int.test.ts',
   'tests/integration/settlement-e2e.int.test.ts',
   'tests/integration/startup.int.test.ts',
   'jobs/src/faults.int.test.ts',

@@ -1,7 +1,7 @@
 import type { Database } from '@cgp/db';
 import type { AppDeps } from './deps';
 import type { Env } from './env';
-import { connectInfrastructure, StartupError } from './infrastructure';
+import { connectInfrastructure, StartupError, withStartupLock } from './infrastructure';
 import type { Logger } from './logger';
 import { LoginLimiter } from './modules/identity/login-limiter';
 import { createPayments, type PaymentsOptions } from './modules/payments/stripe-client';
@@ -22,15 +22,19 @@ export async function bootstrap(
   close(): Promise<void>;
 }> {
   const { database, redis } = await connectInfrastructure(env, logger);
-  if (env.DEMO && (await isEmpty(database.db))) {
-    await seedDemo(database.db, { timeZone: env.TZ_BUSINESS });
-    logger.info('seeded demo data into the empty database');
+  if (env.DEMO) {
+    // Several processes starting on one empty database: one seeds, the others then find it full.
+    await withStartupLock(database.pool, async () => {
+      if (!(await isEmpty(database.db))) return;
+      await seedDemo(database.db, { timeZone: env.TZ_BUSINESS });
+      logger.info('seeded demo data into the empty database');
+    });
   }
   const payments = await createPayments({
     env,
     pool: database.pool,
     logger,
-    sandbox: options.paymentSandbox,
+    sandbox: options.paymentSandbox ?? env.STRIPE_SANDBOX_MODE,
   }).catch((error: unknown) => {
     throw new StartupError(
       `${(error as Error).message} (STRIPE_SANDBOX_PORT=${env.STRIPE_SANDBOX_PORT}; set STRIPE_SECRET_KEY to use Stripe)`,

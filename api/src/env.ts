@@ -31,6 +31,12 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Port of the embedded payment sandbox (no STRIPE_SECRET_KEY); PORT + 1 by default, 0 = any. */
   STRIPE_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * Without STRIPE_SECRET_KEY, whether an API process serves the sandbox on STRIPE_SANDBOX_PORT
+   * (`serve`, the default) or is a client of the one a sibling serves (`connect`): with several
+   * API processes, one serves it and the others connect.
+   */
+  STRIPE_SANDBOX_MODE: z.enum(['serve', 'connect']).default('serve'),
   SETTLEMENT_CRON: z.string().min(1).default('0 2 * * *'),
   TZ_BUSINESS: z.string().min(1).default('Asia/Shanghai'),
   DEMO: booleanFlag.optional(),

@@ -1,5 +1,6 @@
 import { createDatabase, ensureDatabase, redactUrl, runMigrations, type Database } from '@cgp/db';
 import { Redis, type RedisOptions } from 'ioredis';
+import type pg from 'pg';
 import type { Env } from './env';
 import type { Logger } from './logger';
 
@@ -72,9 +73,32 @@ export async function connectInfrastructure(
   }
 
   const database = createDatabase(env.DATABASE_URL);
-  await runMigrations(database.db);
+  await withStartupLock(database.pool, () => runMigrations(database.db));
   logger.info('database migrated');
   return { database, redis: connectRedis(env.REDIS_URL, logger) };
+}
+
+/** Any number; the same in every process of the platform. */
+const STARTUP_LOCK = 0x636770_5354; // 'cgp' 'ST'
+
+/**
+ * Runs `work` while holding a PostgreSQL advisory lock that every process of the platform takes
+ * at start-up, so processes starting together on one database migrate it and seed it one at a
+ * time: drizzle's migrator and the demo seed each assume they are alone. The lock is held by a
+ * connection of its own and ends with it, so a process killed here never leaves it taken.
+ */
+export async function withStartupLock<T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
 }
 
 function describe(error: unknown): string {

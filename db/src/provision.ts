@@ -41,8 +41,11 @@ export async function ensureDatabase(
     try {
       await client.query(`CREATE DATABASE ${quoteIdent(database)}`);
     } catch (error) {
-      // Two processes starting together: the other one created it first.
-      if ((error as { code?: string }).code !== '42P04') throw error;
+      // Two processes starting together: the other one created it first. PostgreSQL says so with
+      // 42P04 when the other had committed, or with a unique violation on pg_database when both
+      // were creating it at the same moment.
+      const code = (error as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw error;
       return 'exists';
     }
     return 'created';
