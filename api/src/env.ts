@@ -46,6 +46,7 @@ const envSchema = z.object({
   PAYMENT_TIMEOUT_SECONDS: positiveInt(15 * 60),
   ACCEPT_SLA_SECONDS: positiveInt(15 * 60),
   AUTO_CONFIRM_SECONDS: positiveInt(48 * 3600),
+  DEFAULT_RATING_SECONDS: positiveInt(7 * 24 * 3600),
   /** How often the sweeper looks in PostgreSQL for timers that are overdue. */
   TIMER_SWEEP_SECONDS: positiveInt(30),
   /** A job's lock in BullMQ: a killed worker's job is picked up again after about this long. */

@@ -32,3 +32,10 @@ export {
   reconcileWithProcessor,
 } from './modules/audit/reconciliation.service';
 export { platformRoutes } from './http-routes';
+export { giveDefaultRatings } from './modules/quality/ratings.service';
+export {
+  CALLBACK_CRON,
+  dueCallbackMonth,
+  runDueCallbacks,
+  type CallbackRunOutcome,
+} from './modules/quality/callback-runs';

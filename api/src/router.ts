@@ -12,6 +12,11 @@ import { auditRouter } from './modules/audit/audit.router';
 import { commissionRouter } from './modules/ledger/commission.router';
 import { consoleRouter } from './modules/console/console.router';
 import {
+  merchantQualityRouter,
+  qualityRouter,
+  reviewReplyProcedure,
+} from './modules/quality/quality.router';
+import {
   merchantEarningsProcedure,
   merchantStatementsRouter,
   settlementRouter,
@@ -28,6 +33,8 @@ export const appRouter = router({
     orders: { ...merchantOrdersRouter, ...merchantLiveOrdersRouter },
     workers: router(merchantWorkersRouter),
     ...merchantPortalRouter,
+    reviews: router({ ...merchantPortalRouter.reviews, reply: reviewReplyProcedure }),
+    quality: router(merchantQualityRouter),
     connect: connectRouter,
     earnings: merchantEarningsProcedure,
     statements: router(merchantStatementsRouter),
@@ -37,6 +44,7 @@ export const appRouter = router({
   commission: router(commissionRouter),
   ops: router(opsRouter),
   console: router(consoleRouter),
+  quality: router(qualityRouter),
 });
 
 export type AppRouter = typeof appRouter;

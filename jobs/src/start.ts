@@ -9,6 +9,7 @@ import { scheduleCheckoutExpiry } from './workers/payments.worker';
 import { schedulePayoutSweep } from './workers/payouts.worker';
 import { scheduleNightlyReconciliation } from './workers/reconciliation.worker';
 import { scheduleDailySettlement } from './workers/settlement.worker';
+import { scheduleSurveys } from './workers/surveys.worker';
 
 export interface Jobs {
   queueFor: (name: string) => Queue;
@@ -50,6 +51,7 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
       deps.env.SETTLEMENT_CRON,
       deps.env.TZ_BUSINESS,
     );
+    await scheduleSurveys(queueFor(QUEUES.surveys), deps.env.TZ_BUSINESS);
   };
   await ensureSchedules();
   // The connection is up now, so any later 'ready' is a reconnect — and a Redis that restarted

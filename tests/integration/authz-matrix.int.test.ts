@@ -55,6 +55,8 @@ const WHO_MAY: Record<string, Role[]> = {
   'merchant.schedule.setCapacity': OWNER,
   'merchant.schedule.closeDay': OWNER,
   'merchant.reviews.list': MERCHANT,
+  'merchant.reviews.reply': MERCHANT,
+  'merchant.quality.kpis': MERCHANT,
   'merchant.connect.status': OWNER,
   'merchant.connect.onboard': OWNER,
   'merchant.earnings': OWNER,
@@ -77,6 +79,12 @@ const WHO_MAY: Record<string, Role[]> = {
   'console.merchants': PROPERTY,
   'console.setMerchantStatus': OPS,
   'console.auditLog': PROPERTY,
+  'quality.kpis': PROPERTY,
+  'quality.kpiOrders': PROPERTY,
+  'quality.callbacks.list': PROPERTY,
+  'quality.callbacks.record': OPS,
+  'quality.tickets.list': PROPERTY,
+  'quality.tickets.resolve': OPS,
 };
 
 let deps: PaymentTestDeps;

@@ -43,7 +43,7 @@ afterAll(async () => {
 function tokenFor_(path: string): string | undefined {
   if (path.startsWith('auth.login')) return undefined;
   if (/^(merchant)\./.test(path)) return tokens.owner;
-  if (/^(settlement|audit|commission|ops|console)\./.test(path)) return tokens.ops;
+  if (/^(settlement|audit|commission|ops|console|quality)\./.test(path)) return tokens.ops;
   return tokens.resident;
 }
 

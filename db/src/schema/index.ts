@@ -8,5 +8,6 @@ export * from './payments';
 export * from './ledger';
 export * from './settlement';
 export * from './audit';
+export * from './quality';
 export * from './order-values';
 export * from './delivery';

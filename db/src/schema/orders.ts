@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -102,6 +103,8 @@ export const orders = pgTable(
     paymentDueAt: ts('payment_due_at').notNull(),
     acceptDueAt: ts('accept_due_at'),
     autoConfirmAt: ts('auto_confirm_at'),
+    /** Confirmed and not yet rated: when the 系统默认好评 is due (cleared once a rating exists). */
+    defaultRatingAt: ts('default_rating_at'),
     slaBreachedAt: ts('sla_breached_at'),
     /** The merchant cancelled after accepting; counts against the merchant's score. */
     merchantCancelledAt: ts('merchant_cancelled_at'),
@@ -145,6 +148,11 @@ export const orders = pgTable(
     index('orders_arrive_due_idx')
       .on(t.arriveDueAt)
       .where(sql`${t.arrivedAt} IS NULL AND ${t.status} IN ('paid', 'accepted')`),
+    index('orders_default_rating_idx')
+      .on(t.defaultRatingAt)
+      .where(sql`${t.defaultRatingAt} IS NOT NULL`),
+    // Quality KPIs and callbacks look at what was served in a period.
+    index('orders_completed_idx').on(t.completedAt),
   ],
 );
 
@@ -183,10 +191,20 @@ export const orderReviews = pgTable(
       .references(() => users.id),
     rating: smallint('rating').notNull(),
     comment: text('comment').notNull().default(''),
+    /** Up to six photos the resident uploaded (`POST /uploads` ids). */
+    photoIds: uuid('photo_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** 系统默认好评: given by the platform 7 days after confirmation; not in the score. */
+    automatic: boolean('automatic').notNull().default(false),
+    /** The merchant's one reply. */
+    reply: text('reply'),
+    repliedAt: ts('replied_at'),
+    repliedBy: uuid('replied_by').references(() => users.id),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
     check('order_reviews_rating_ck', sql`${t.rating} BETWEEN 1 AND 5`),
+    check('order_reviews_photos_ck', sql`cardinality(${t.photoIds}) <= 6`),
+    check('order_reviews_reply_ck', sql`(${t.reply} IS NULL) = (${t.repliedAt} IS NULL)`),
     index('order_reviews_merchant_idx').on(t.merchantId, t.createdAt),
   ],
 );

@@ -227,6 +227,8 @@ export async function createBooking(
     rating: null,
     comment: null,
     reviewedAt: null,
+    reviewAutomatic: null,
+    reviewReply: null,
   });
   return { ...view, replayed: false };
 }

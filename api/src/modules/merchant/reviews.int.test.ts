@@ -48,6 +48,7 @@ describe('merchant.reviews.list', () => {
     expect(all.summary).toEqual({
       average: 3.7,
       count: 3,
+      defaultCount: 0,
       byRating: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 1 },
     });
 
@@ -69,7 +70,7 @@ describe('merchant.reviews.list', () => {
     expect(list).toEqual({
       items: [],
       nextCursor: null,
-      summary: { average: null, count: 0, byRating: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } },
+      summary: { average: null, count: 0, defaultCount: 0, byRating: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } },
     });
   });
 });

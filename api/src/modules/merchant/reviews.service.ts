@@ -5,22 +5,39 @@ import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import type { MerchantActor } from '../identity/actor';
 import type { listReviewsInput } from './merchant.schema';
 
-/** Average rating (one decimal), count and how many of each star, over all the merchant's reviews. */
+/**
+ * Average of residents' own ratings (one decimal), their count and how many of each star, over
+ * all the merchant's reviews; default ratings (系统默认好评) are only counted, apart.
+ */
 async function reviewSummary(db: DbOrTx, merchantId: string) {
   const rows = await db
-    .select({ rating: orderReviews.rating, count: sql<number>`count(*)::int` })
+    .select({
+      rating: orderReviews.rating,
+      automatic: orderReviews.automatic,
+      count: sql<number>`count(*)::int`,
+    })
     .from(orderReviews)
     .where(eq(orderReviews.merchantId, merchantId))
-    .groupBy(orderReviews.rating);
+    .groupBy(orderReviews.rating, orderReviews.automatic);
   const byRating: Record<'1' | '2' | '3' | '4' | '5', number> = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
   let count = 0;
   let stars = 0;
+  let defaultCount = 0;
   for (const row of rows) {
+    if (row.automatic) {
+      defaultCount += row.count;
+      continue;
+    }
     byRating[String(row.rating) as keyof typeof byRating] = row.count;
     count += row.count;
     stars += row.rating * row.count;
   }
-  return { average: count ? Math.round((stars / count) * 10) / 10 : null, count, byRating };
+  return {
+    average: count ? Math.round((stars / count) * 10) / 10 : null,
+    count,
+    defaultCount,
+    byRating,
+  };
 }
 
 /** Ratings and comments residents left on the caller's merchant's orders, newest first. */
@@ -35,6 +52,9 @@ export async function listMerchantReviews(
       orderId: orderReviews.orderId,
       rating: orderReviews.rating,
       comment: orderReviews.comment,
+      automatic: orderReviews.automatic,
+      reply: orderReviews.reply,
+      repliedAt: orderReviews.repliedAt,
       createdAt: orderReviews.createdAt,
       serviceId: orders.serviceId,
       serviceTitleZh: services.titleZh,
@@ -63,6 +83,7 @@ export async function listMerchantReviews(
     (r) => ({
       ...r,
       createdAt: r.createdAt.toISOString(),
+      repliedAt: r.repliedAt?.toISOString() ?? null,
       slotStartsAt: r.slotStartsAt.toISOString(),
     }),
   );

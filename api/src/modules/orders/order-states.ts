@@ -46,6 +46,8 @@ export const ORDER_ACTIONS = {
   confirm: rule(['completed'], 'confirmed', 'resident'),
   autoConfirm: rule(['completed'], 'confirmed', 'system'),
   dispute: rule(['completed'], 'disputed', 'resident'),
+  /** A complaint heard on a callback, while the order can still be disputed. */
+  opsDispute: rule(['completed'], 'disputed', 'property_ops'),
   resolveConfirm: rule(['disputed'], 'confirmed', 'property_ops'),
   resolveRefund: rule(['disputed'], 'refunded', 'property_ops', { refund: 'resolution' }),
 } as const satisfies Record<string, ActionRule>;

@@ -37,6 +37,8 @@ export function selectOrders(db: DbOrTx) {
       reviewedAt: orderReviews.createdAt,
       workerName: workerUsers.displayName,
       workerPhone: workerUsers.phone,
+      reviewAutomatic: orderReviews.automatic,
+      reviewReply: orderReviews.reply,
     })
     .from(orders)
     .innerJoin(services, eq(services.id, orders.serviceId))
@@ -79,7 +81,14 @@ export function orderView(
     residentName: row.residentName,
     slot: { startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() },
     review: row.rating
-      ? { rating: row.rating, comment: row.comment ?? '', createdAt: iso(row.reviewedAt) }
+      ? {
+          rating: row.rating,
+          comment: row.comment ?? '',
+          createdAt: iso(row.reviewedAt),
+          /** 系统默认好评: given by the platform, not by the resident. */
+          automatic: row.reviewAutomatic ?? false,
+          reply: row.reviewReply ?? null,
+        }
       : null,
     paymentDueAt: iso(o.paymentDueAt),
     acceptDueAt: iso(o.acceptDueAt),

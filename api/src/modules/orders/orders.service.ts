@@ -147,6 +147,8 @@ export async function reviewResidentOrder(
       .onConflictDoNothing()
       .returning();
     if (!review) throw new Conflict('already_reviewed', 'This order has already been rated');
+    // Rated by the resident: no 系统默认好评 is due any more.
+    await tx.update(orders).set({ defaultRatingAt: null }).where(eq(orders.id, order.id));
     return {
       orderId: review.orderId,
       rating: review.rating,

@@ -6,5 +6,6 @@ export function timersFrom(env: Env): OrderTimers {
     paymentTimeoutSeconds: env.PAYMENT_TIMEOUT_SECONDS,
     acceptSlaSeconds: env.ACCEPT_SLA_SECONDS,
     autoConfirmSeconds: env.AUTO_CONFIRM_SECONDS,
+    defaultRatingSeconds: env.DEFAULT_RATING_SECONDS,
   };
 }

@@ -57,7 +57,7 @@ describe('the order state machine, state × action × actor', () => {
           await forceOrderState(deps, id, state, {
             paymentDueInSeconds: -1,
             acceptDueInSeconds: -1,
-            autoConfirmInSeconds: action === 'dispute' ? 3600 : -1,
+            autoConfirmInSeconds: action === 'dispute' || action === 'opsDispute' ? 3600 : -1,
           });
           const rule = ORDER_ACTIONS[action];
           const expected =

@@ -18,6 +18,8 @@ export interface OrderTimers {
   paymentTimeoutSeconds: number;
   acceptSlaSeconds: number;
   autoConfirmSeconds: number;
+  /** Confirmed and unrated this long, an order gets its 系统默认好评 (SPEC §12: 7 days). */
+  defaultRatingSeconds: number;
 }
 
 export interface TransitionInput {
@@ -57,6 +59,7 @@ function timeGuard(action: OrderAction): SQL | undefined {
     case 'autoConfirm':
       return sql`${orders.autoConfirmAt} <= now()`;
     case 'dispute':
+    case 'opsDispute':
       return sql`${orders.autoConfirmAt} > now()`;
     default:
       return undefined;
@@ -77,7 +80,10 @@ function columnsFor(action: OrderAction, to: OrderStatus, timers: OrderTimers) {
     set.completedAt = sql`now()`;
     set.autoConfirmAt = seconds(timers.autoConfirmSeconds);
   }
-  if (to === 'confirmed') set.confirmedAt = sql`now()`;
+  if (to === 'confirmed') {
+    set.confirmedAt = sql`now()`;
+    set.defaultRatingAt = seconds(timers.defaultRatingSeconds);
+  }
   if (action === 'slaReject') set.slaBreachedAt = sql`now()`;
   if (action === 'merchantCancel') set.merchantCancelledAt = sql`now()`;
   if (['expired', 'rejected', 'cancelled', 'refunded'].includes(to)) set.closedAt = sql`now()`;
