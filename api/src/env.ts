@@ -53,6 +53,13 @@ const envSchema = z.object({
   JOB_LOCK_MS: positiveInt(30_000),
   /** How often the outbox relay looks for work to hand to the queues. */
   OUTBOX_POLL_MS: positiveInt(500),
+  /** Photos (finished work, reviews, dispute evidence): local folder unless S3_BUCKET is set. */
+  UPLOAD_DIR: z.string().min(1).default('var/uploads'),
+  UPLOAD_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  /** An S3-compatible store for photos; credentials come from the AWS SDK's usual variables. */
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: url(['http', 'https']).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
 });
 
 /**
