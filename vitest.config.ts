@@ -10,6 +10,7 @@ const HEAVY = [
   'tests/integration/booking-concurrency.int.test.ts',
   'tests/integration/hostile-input.int.test.ts',
   'tests/integration/multi-process.int.test.ts',
+  'tests/integration/login-abuse.int.test.ts',
   'tests/integration/settlement-e2e.int.test.ts',
   'tests/integration/startup.int.test.ts',
   'jobs/src/faults.int.test.ts',

@@ -1,16 +1,25 @@
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import { createExpressContext } from './context';
 import type { AppDeps } from './deps';
+import { internalErrorMessage } from './errors';
 import { healthRoutes } from './health';
+import { SESSION_COOKIE } from './modules/identity/session.service';
+import { trpcRequestGuard } from './own-site';
+import { securityHeaders } from './security-headers';
 import { appRouter } from './router';
 import { spaRoutes } from './static';
 
 /** Largest request body the API reads; anything bigger is refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Most calls one tRPC batch may carry; a larger batch is refused whole. Every limit still
+ * counts each call of a batch (a batch of logins reserves a guess per call).
+ */
+export const MAX_BATCH_CALLS = 50;
 
 export interface AppOptions {
   /** Built resident app (served at `/`, with the console at `/console`). */
@@ -43,30 +52,17 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
-  const https = deps.env.PUBLIC_URL.startsWith('https:');
-  app.use(
-    helmet({
-      // HSTS and upgrading requests only make sense when the platform is served over TLS.
-      strictTransportSecurity: https,
-      contentSecurityPolicy: {
-        directives: {
-          'upgrade-insecure-requests': https ? [] : null,
-          // Vant and Element Plus set inline styles; no inline scripts are ever needed.
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:'],
-          'form-action': ["'self'", 'http:', 'https:'],
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders(deps.env.PUBLIC_URL));
 
   app.use(healthRoutes(deps));
   app.use(
     '/trpc',
+    trpcRequestGuard(deps.env.PUBLIC_URL, SESSION_COOKIE),
     createExpressMiddleware({
       router: appRouter,
       createContext: createExpressContext(deps),
       maxBodySize: MAX_BODY_BYTES,
+      maxBatchSize: MAX_BATCH_CALLS,
       onError: ({ error, path, ctx }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           deps.logger.error(
@@ -89,12 +85,23 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   });
   // Errors that escape a route (a malformed body, say) still get a JSON answer and never a stack.
   app.use(
-    (error: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    (error: Error & { status?: number }, req: Request, res: Response, _next: NextFunction) => {
       const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-      if (status === 500) deps.logger.error({ err: error }, 'unhandled error');
-      res
-        .status(status)
-        .json({ error: { message: status === 500 ? 'Internal error' : error.message } });
+      const requestId = typeof req.id === 'string' ? req.id : undefined;
+      if (status === 500) deps.logger.error({ err: error, requestId }, 'unhandled error');
+      if (res.headersSent) return;
+      // A parser's 4xx says what was wrong with the body; anything else says nothing but the id.
+      res.status(status).json({
+        error: {
+          message:
+            status === 500
+              ? internalErrorMessage(requestId)
+              : (error as { expose?: boolean }).expose === false
+                ? 'The request could not be read'
+                : error.message,
+          requestId,
+        },
+      });
     },
   );
   return app;

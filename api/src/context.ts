@@ -24,10 +24,18 @@ export interface ContextOptions {
 /** The context without HTTP: tests build it directly and call procedures through `createCaller`. */
 export async function createContextInner(opts: ContextOptions) {
   const token = opts.token ?? null;
-  const actor: Actor | null = token ? await resolveSession(opts.deps.db, token) : null;
+  let actor: Actor | null = null;
+  let sessionError: unknown;
+  try {
+    actor = token ? await resolveSession(opts.deps.db, token) : null;
+  } catch (error) {
+    // Raised inside the procedure instead, so it is logged and answered like any other failure.
+    sessionError = error;
+  }
   return {
     ...opts.deps,
     actor,
+    sessionError,
     token: actor ? token : null,
     ip: opts.ip ?? '127.0.0.1',
     userAgent: opts.userAgent ?? '',

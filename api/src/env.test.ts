@@ -16,9 +16,46 @@ describe('loadEnv', () => {
     expect(env.STRIPE_SECRET_KEY).toBeUndefined();
   });
 
+  const production = {
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://shop.example.com',
+    STRIPE_SECRET_KEY: 'sk_live_x',
+    STRIPE_WEBHOOK_SECRET: 'whsec_x',
+  };
+
   it('turns the demo off in production unless asked', () => {
-    expect(loadEnv({ NODE_ENV: 'production' }).DEMO).toBe(false);
-    expect(loadEnv({ NODE_ENV: 'production', DEMO: 'true' }).DEMO).toBe(true);
+    expect(loadEnv(production).DEMO).toBe(false);
+    expect(loadEnv({ ...production, DEMO: 'true' }).DEMO).toBe(true);
+  });
+
+  it('refuses the payment sandbox, plain http and unsigned webhooks in production, naming each', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadEnv(env);
+        return '';
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+    };
+    const bare = problems({ NODE_ENV: 'production' });
+    expect(bare).toContain('STRIPE_SECRET_KEY: is required in production');
+    expect(bare).toContain('STRIPE_WEBHOOK_SECRET: is required in production');
+    expect(bare).toContain('PUBLIC_URL: is required in production');
+    expect(problems({ ...production, PUBLIC_URL: 'http://shop.example.com' })).toContain(
+      'PUBLIC_URL: must be https:// in production',
+    );
+    expect(problems({ ...production, STRIPE_WEBHOOK_SECRET: '' })).toContain(
+      'STRIPE_WEBHOOK_SECRET',
+    );
+    expect(problems(production)).toBe('');
+  });
+
+  it('binds the payment sandbox to loopback unless told otherwise', () => {
+    expect(loadEnv({ PUBLIC_URL: 'http://192.168.1.5:3000' }).STRIPE_SANDBOX_HOST).toBe(
+      '127.0.0.1',
+    );
+    expect(loadEnv({ STRIPE_SANDBOX_HOST: '0.0.0.0' }).STRIPE_SANDBOX_HOST).toBe('0.0.0.0');
   });
 
   it('names every variable that is wrong', () => {

@@ -37,11 +37,17 @@ const envSchema = z.object({
    * API processes, one serves it and the others connect.
    */
   STRIPE_SANDBOX_MODE: z.enum(['serve', 'connect']).default('serve'),
+  /** Address the sandbox listens on: loopback unless told (a phone on the LAN, say: 0.0.0.0). */
+  STRIPE_SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   SETTLEMENT_CRON: z.string().min(1).default('0 2 * * *'),
   TZ_BUSINESS: z.string().min(1).default('Asia/Shanghai'),
   DEMO: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: positiveInt(24 * 30),
+  /** A session unused this long ends (residents and merchants). */
+  SESSION_IDLE_HOURS: positiveInt(24 * 7),
+  /** A property or platform staff session unused this long ends: they handle money and data. */
+  STAFF_SESSION_IDLE_MINUTES: positiveInt(120),
   // Order timers (SPEC §3); configurable so tests can use seconds.
   PAYMENT_TIMEOUT_SECONDS: positiveInt(15 * 60),
   ACCEPT_SLA_SECONDS: positiveInt(15 * 60),
@@ -73,6 +79,31 @@ function crossFieldIssues(source: Record<string, string | undefined>): string[] 
   }
   if (source.STRIPE_SECRET_KEY && !source.STRIPE_WEBHOOK_SECRET) {
     issues.push('STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set');
+  }
+  if (source.NODE_ENV === 'production') issues.push(...productionIssues(source));
+  return issues;
+}
+
+/**
+ * What production refuses to run with: the payment sandbox (anyone could mark an order paid
+ * with no money moved), plain http (cookies and card pages in the clear), unsigned webhooks.
+ */
+function productionIssues(source: Record<string, string | undefined>): string[] {
+  const issues: string[] = [];
+  if (!source.STRIPE_SECRET_KEY) {
+    issues.push(
+      'STRIPE_SECRET_KEY: is required in production; without it the payment sandbox would run and orders could be marked paid with no money moved',
+    );
+  }
+  if (!source.STRIPE_WEBHOOK_SECRET) {
+    issues.push('STRIPE_WEBHOOK_SECRET: is required in production to verify payment webhooks');
+  }
+  if (!source.PUBLIC_URL) {
+    issues.push('PUBLIC_URL: is required in production and must be an https:// address');
+  } else if (!source.PUBLIC_URL.startsWith('https://')) {
+    issues.push(
+      'PUBLIC_URL: must be https:// in production (session cookies and payments need TLS)',
+    );
   }
   return issues;
 }

@@ -91,6 +91,21 @@ const PG_CLIENT_ERRORS: Record<
   },
 };
 
+/** What a client sees of a failure that is ours, not theirs: nothing but the id to quote. */
+export function internalErrorMessage(requestId?: string): string {
+  return requestId
+    ? `Something went wrong on our side; please try again (request id ${requestId})`
+    : 'Something went wrong on our side; please try again';
+}
+
+/** PostgreSQL's class 22 (data exception) that has no entry above: the value sent was unusable. */
+const PG_DATA_EXCEPTION = {
+  code: 'BAD_REQUEST',
+  reason: 'invalid_value',
+  message:
+    'A value is not acceptable (text with a NUL character, or a number or date out of range)',
+} as const;
+
 /** The PostgreSQL error inside `error` (drizzle wraps the driver's error as its cause), if any. */
 function pgErrorOf(error: unknown): { code: string; constraint?: string } | undefined {
   let current: unknown = error;
@@ -119,7 +134,9 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
     return new TRPCError({ code: cause.code, message: cause.message, cause });
   }
   const code = pgCode(cause);
-  const mapped = code ? PG_CLIENT_ERRORS[code] : undefined;
+  const mapped = code
+    ? (PG_CLIENT_ERRORS[code] ?? (code.startsWith('22') ? PG_DATA_EXCEPTION : undefined))
+    : undefined;
   if (mapped) {
     return new TRPCError({
       code: mapped.code,

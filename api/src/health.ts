@@ -12,12 +12,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
-async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+/** Whether a dependency answers; why not goes to the log, never to the (public) response. */
+async function probe(
+  deps: AppDeps,
+  dependency: string,
+  check: () => Promise<unknown>,
+): Promise<{ ok: boolean }> {
   try {
     await withTimeout(check(), 2_000);
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    deps.logger.warn({ err: error, dependency }, 'readiness check failed');
+    return { ok: false };
   }
 }
 
@@ -29,11 +35,14 @@ export function healthRoutes(deps: AppDeps): Router {
   });
   routes.get('/readyz', async (_req, res) => {
     const [database, redis] = await Promise.all([
-      probe(() => deps.db.execute(sql`SELECT 1`)),
-      probe(() => deps.redis.ping()),
+      probe(deps, 'database', () => deps.db.execute(sql`SELECT 1`)),
+      probe(deps, 'redis', () => deps.redis.ping()),
     ]);
-    const ok = database.ok && redis.ok;
-    res.status(ok ? 200 : 503).json({ ok, checks: { database, redis } });
+    const checks = { database, redis };
+    const down = Object.entries(checks)
+      .filter(([, c]) => !c.ok)
+      .map(([name]) => name);
+    res.status(down.length ? 503 : 200).json({ ok: !down.length, checks, down });
   });
   return routes;
 }

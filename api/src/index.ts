@@ -1,5 +1,5 @@
 export { bootstrap } from './bootstrap';
-export { createApp, MAX_BODY_BYTES, type AppOptions } from './app';
+export { createApp, MAX_BATCH_CALLS, MAX_BODY_BYTES, type AppOptions } from './app';
 export { createContextInner, type Context } from './context';
 export type { AppDeps } from './deps';
 export { ConfigError, loadEnv, type Env } from './env';

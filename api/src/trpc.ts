@@ -6,7 +6,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
-import { DomainError, toTRPCError } from './errors';
+import { DomainError, internalErrorMessage, toTRPCError } from './errors';
 import { isMerchantStaff, isPropertyStaff, isResident, type Actor } from './modules/identity/actor';
 
 // 1. INITIALISATION ------------------------------------------------------------------------
@@ -23,14 +23,23 @@ function describeZodError(error: ZodError): string {
 const t = initTRPC.context<Context>().create({
   // Stack traces never go to clients, so tRPC need not format them.
   isDev: false,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
     const domain = error.cause instanceof DomainError ? error.cause : null;
+    const requestId = ctx?.requestId || undefined;
+    // An unmapped failure's own message may hold SQL, parameters or another user's data: the log
+    // keeps it (app.ts onError), the client gets the request id to quote.
+    const hidden = error.code === 'INTERNAL_SERVER_ERROR';
     return {
       ...shape,
-      message: zod ? `Invalid input — ${describeZodError(zod)}` : shape.message,
+      message: zod
+        ? `Invalid input — ${describeZodError(zod)}`
+        : hidden
+          ? internalErrorMessage(requestId)
+          : shape.message,
       data: {
         ...shape.data,
+        requestId,
         // Never send stack traces to clients.
         stack: undefined,
         reason: domain?.reason ?? (zod ? 'invalid_input' : undefined),
@@ -58,6 +67,31 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Whether any string in `value` (keys included) holds a NUL, which no text field may carry. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (!value || typeof value !== 'object' || depth > 64) return false;
+  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || holdsNul(v, depth + 1));
+}
+
+/** The session lookup failed (the database is down, say): fail the call, not the context. */
+const sessionLookup = t.middleware(({ ctx, next }) => {
+  if (ctx.sessionError) throw ctx.sessionError;
+  return next();
+});
+
+/** A NUL in any text is refused up front, the same way in every field, before any handler runs. */
+const refuseNul = t.middleware(async ({ getRawInput, next }) => {
+  if (holdsNul(await getRawInput())) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'Text must not contain NUL characters',
+      cause: new DomainError('BAD_REQUEST', 'invalid_text', 'Text must not contain NUL characters'),
+    });
+  }
+  return next();
+});
+
 const requireActor = t.middleware(({ ctx, next }) => {
   if (!ctx.actor) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in first' });
@@ -78,7 +112,7 @@ function requireRole<A extends Actor>(guard: (a: Actor) => a is A, who: string) 
 
 // 3. PROCEDURES ----------------------------------------------------------------------------
 
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).use(sessionLookup).use(refuseNul);
 export const authedProcedure = publicProcedure.use(requireActor);
 export const residentProcedure = publicProcedure.use(requireRole(isResident, 'residents'));
 export const merchantProcedure = publicProcedure.use(

@@ -77,6 +77,28 @@ describe('start-up', () => {
     expect(run.output).toContain('PORT');
   });
 
+  it('refuses to start in production with the payment sandbox or plain http, before listening', async () => {
+    const port = await freePort();
+    const sandbox = await startPlatform({ NODE_ENV: 'production', PORT: String(port) }).exited;
+    expect(sandbox.code).toBe(1);
+    expect(sandbox.output).toContain('STRIPE_SECRET_KEY: is required in production');
+    expect(sandbox.output).toContain('payment sandbox');
+    expect(sandbox.output).toContain('PUBLIC_URL');
+
+    const http = await startPlatform({
+      NODE_ENV: 'production',
+      PORT: String(port),
+      STRIPE_SECRET_KEY: 'sk_live_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      PUBLIC_URL: 'http://shop.example.com',
+    }).exited;
+    expect(http.code).toBe(1);
+    expect(http.output).toContain('PUBLIC_URL: must be https:// in production');
+    expect(http.output).not.toContain('STRIPE_SECRET_KEY');
+    // Nothing ever listened on the port.
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
   it('creates, migrates and seeds an absent database, serves, and stops gracefully on SIGINT', async () => {
     const port = await freePort();
     const platform = startPlatform({

@@ -27,6 +27,10 @@ export async function startApiProcess(env: Env): Promise<ApiProcess> {
       REDIS_URL: env.REDIS_URL,
       REDIS_PREFIX: env.REDIS_PREFIX,
       NODE_ENV: 'production',
+      // Production refuses to start without these; the benchmarks never reach the processor.
+      PUBLIC_URL: 'https://bench.invalid',
+      STRIPE_SECRET_KEY: 'sk_test_bench_never_used',
+      STRIPE_WEBHOOK_SECRET: 'whsec_bench_never_used',
       DEMO: 'false',
     },
   });

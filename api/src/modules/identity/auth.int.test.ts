@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextInner } from '../../context';
 import { createCaller } from '../../router';
 import { callerFor, createTestDeps, type TestDeps } from '../../testing';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './login-limiter';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -92,31 +93,83 @@ describe('auth.login', () => {
     }
   });
 
-  it('answers the 11th rapid failed login for one phone with TOO_MANY_REQUESTS', async () => {
+  it('refuses the 11th guess at one account from one address, and even the right password then', async () => {
     const resident = await deps.factories.createResident();
+    const limiter = new LoginLimiter(deps.redis, `${deps.env.REDIS_PREFIX}:t1`, {
+      ...DEFAULT_LOGIN_LIMITS,
+      freeGuessesPerAccount: 100,
+    });
     const codes: string[] = [];
     for (let i = 0; i < 11; i++) {
-      // A new IP each time: the per-phone limit must hold however the attacker spreads out.
-      const { caller } = await anonymous(`10.1.0.${i + 1}`);
-      codes.push(
-        (await errorOf(caller.auth.login({ phone: resident.phone, password: 'bad' }))).code,
-      );
+      const guess = await limiter.reserve(resident.phone, '10.1.0.1');
+      codes.push(guess.allowed ? 'checked' : 'refused');
+      if (guess.allowed) await guess.release('failure');
     }
-    expect(codes.slice(0, 10)).toEqual(Array(10).fill('UNAUTHORIZED'));
-    expect(codes[10]).toBe('TOO_MANY_REQUESTS');
-    // Even the right password waits until the window has passed.
-    const { caller } = await anonymous('10.1.1.1');
-    const blocked = await errorOf(
-      caller.auth.login({ phone: resident.phone, password: resident.password }),
-    );
-    expect(blocked.code).toBe('TOO_MANY_REQUESTS');
+    expect(codes).toEqual([...Array<string>(10).fill('checked'), 'refused']);
+    // Another address still gets its own guesses.
+    expect((await limiter.reserve(resident.phone, '10.1.0.2')).allowed).toBe(true);
   });
 
-  it('limits failures per IP across phones', async () => {
+  it('slows guesses from unfamiliar addresses with growing delays instead of locking the account', async () => {
+    let now = 1_000_000;
+    const limiter = new LoginLimiter(
+      deps.redis,
+      `${deps.env.REDIS_PREFIX}:t2`,
+      DEFAULT_LOGIN_LIMITS,
+      () => now,
+    );
+    const phone = '13700009999';
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      // A new address each time: the account's delays hold however the attacker spreads out.
+      let guess = await limiter.reserve(phone, `10.7.0.${i}`);
+      waits.push(guess.allowed ? 0 : guess.retryAfterSeconds);
+      if (!guess.allowed) {
+        now += guess.retryAfterSeconds * 1000;
+        guess = await limiter.reserve(phone, `10.7.0.${i}`);
+      }
+      expect(guess.allowed).toBe(true);
+      if (guess.allowed) await guess.release('failure');
+    }
+    // Six guesses go at once; then each waits twice as long as the one before: 1 s, 2 s, 4 s, …
+    expect(waits).toEqual([0, 0, 0, 0, 0, 0, 1, 2, 4, 8]);
+  });
+
+  it("lets the owner sign in from their own address while someone else's guesses delay the account", async () => {
+    const resident = await deps.factories.createResident();
+    const home = '10.8.0.1';
+    const owner = await anonymous(home);
+    await owner.caller.auth.login({ phone: resident.phone, password: resident.password });
+
+    // An attacker spread over forty addresses guesses until every guess is refused.
+    const attempts: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const { caller } = await anonymous(`10.8.1.${i}`);
+      attempts.push(
+        (await errorOf(caller.auth.login({ phone: resident.phone, password: `guess-${i}` }))).code,
+      );
+    }
+    expect(attempts.filter((c) => c === 'UNAUTHORIZED').length).toBeLessThanOrEqual(6);
+    expect(attempts.at(-1)).toBe('TOO_MANY_REQUESTS');
+
+    // The owner, at home, is not held up at all.
+    const again = await anonymous(home);
+    const result = await again.caller.auth.login({
+      phone: resident.phone,
+      password: resident.password,
+    });
+    expect(result.user.id).toBe(resident.id);
+    expect(again.jar.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('limits guesses per address across accounts', async () => {
     const ip = '10.2.0.1';
-    const limit = deps.loginLimiter.limits.failuresPerIp;
-    for (let i = 0; i < limit; i++)
-      await deps.loginLimiter.recordFailure(`1370000${String(i).padStart(4, '0')}`, ip);
+    const limit = deps.loginLimiter.limits.guessesPerSource;
+    for (let i = 0; i < limit; i++) {
+      const guess = await deps.loginLimiter.reserve(`1370000${String(i).padStart(4, '0')}`, ip);
+      expect(guess.allowed).toBe(true);
+      if (guess.allowed) await guess.release('failure');
+    }
     const resident = await deps.factories.createResident();
     const { caller } = await anonymous(ip);
     const error = await errorOf(

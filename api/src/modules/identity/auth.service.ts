@@ -23,17 +23,18 @@ export async function login(
   input: LoginInput,
   ctx: LoginContext,
 ): Promise<{ token: string; expiresAt: Date; actor: Actor }> {
-  const wait = await ctx.limiter.blockedFor(input.phone, ctx.ip);
-  if (wait > 0) throw new TooManyRequests(wait);
+  // The guess is counted before its check runs, so parallel or batched guesses get no extra checks.
+  const guess = await ctx.limiter.reserve(input.phone, ctx.ip);
+  if (!guess.allowed) throw new TooManyRequests(guess.retryAfterSeconds);
 
   const [user] = await db.select().from(users).where(eq(users.phone, input.phone)).limit(1);
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : false;
   if (!user) await burnPasswordCheck(input.password);
   if (!user || !ok || user.disabledAt) {
-    await ctx.limiter.recordFailure(input.phone, ctx.ip);
+    await guess.release('failure');
     throw new Unauthorized('invalid_credentials', 'Phone number or password is incorrect');
   }
-  await ctx.limiter.recordSuccess(input.phone);
+  await guess.release('success');
   const session = await createSession(db, {
     userId: user.id,
     ttlHours: ctx.ttlHours,

@@ -32,17 +32,18 @@ export interface PaymentsOptions {
 // The SDK retries 5xx, 429 and network errors itself, reusing the request's idempotency key.
 const SDK_DEFAULTS = { maxNetworkRetries: 2, timeout: 20_000 } satisfies Stripe.StripeConfig;
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Where a browser reaches the sandbox's hosted pages: PUBLIC_URL's host, the sandbox's port. */
+/**
+ * Where the sandbox listens (loopback unless STRIPE_SANDBOX_HOST says otherwise: its pages mark
+ * orders paid with no money) and where a browser reaches its hosted pages: PUBLIC_URL's host
+ * on the sandbox's port.
+ */
 function sandboxAddress(env: Env): { host: string; publicUrl?: string } {
   const { hostname } = new URL(env.PUBLIC_URL);
-  const local = LOOPBACK.has(hostname);
   // A fixed port lets links name it before listening; with port 0 the sandbox names its own.
   const publicUrl = env.STRIPE_SANDBOX_PORT
     ? `http://${hostname}:${env.STRIPE_SANDBOX_PORT}`
     : undefined;
-  return { host: local ? '127.0.0.1' : '0.0.0.0', publicUrl };
+  return { host: env.STRIPE_SANDBOX_HOST, publicUrl };
 }
 
 /** The one place the platform's Stripe client is made (SPEC §5). */

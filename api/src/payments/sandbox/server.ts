@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
 import type { Logger } from '../../logger';
+import { securityHeaders } from '../../security-headers';
 import { authenticate, createApiRoutes } from './api';
 import { balanceRoutes } from './balance';
 import { checkoutRoutes } from './checkout.routes';
@@ -45,6 +46,8 @@ export function createSandboxApp(deps: SandboxAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Its hosted pages take card payments and onboarding: the same headers as the platform's own.
+  app.use(securityHeaders(deps.publicUrl));
 
   app.use('/__sandbox', faultRoutes(deps));
   app.use(deps.faults.middleware);
