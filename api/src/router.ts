@@ -3,6 +3,7 @@ import { bookingRouter } from './modules/booking/booking.router';
 import { catalogRouter } from './modules/catalog/catalog.router';
 import { authRouter } from './modules/identity/auth.router';
 import { merchantLiveOrdersRouter, merchantPortalRouter } from './modules/merchant/merchant.router';
+import { meMessagesRouter } from './modules/notifications/me.router';
 import { merchantOrdersRouter } from './modules/orders/merchant-orders.router';
 import { opsRouter } from './modules/orders/ops.router';
 import { ordersRouter } from './modules/orders/orders.router';
@@ -45,6 +46,7 @@ export const appRouter = router({
   ops: router(opsRouter),
   console: router(consoleRouter),
   quality: router(qualityRouter),
+  me: router({ messages: router(meMessagesRouter) }),
 });
 
 export type AppRouter = typeof appRouter;

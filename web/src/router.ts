@@ -53,6 +53,12 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/OrderDetailPage.vue'),
     props: true,
   },
+  {
+    path: '/messages',
+    name: 'messages',
+    component: () => import('./pages/MessagesPage.vue'),
+    meta: { tab: true },
+  },
   { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
   {
     // The property console: its own chunk (Element Plus, ECharts), for property staff only.

@@ -11,3 +11,4 @@ export * from './audit';
 export * from './quality';
 export * from './order-values';
 export * from './delivery';
+export * from './messages';

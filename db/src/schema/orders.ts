@@ -131,6 +131,8 @@ export const orders = pgTable(
     index('orders_merchant_status_idx').on(t.merchantId, t.status),
     // The merchant portal's live queue polls for what changed since it last looked.
     index('orders_merchant_updated_idx').on(t.merchantId, t.updatedAt, t.id),
+    // …and so does the resident's order page.
+    index('orders_resident_updated_idx').on(t.residentId, t.updatedAt, t.id),
     index('orders_slot_idx').on(t.slotId),
     index('orders_payment_due_idx')
       .on(t.paymentDueAt)

@@ -58,13 +58,17 @@ async function openTab(browser: Browser, options: BrowserContextOptions): Promis
 }
 
 /**
- * A 375×667 phone (iPhone SE-sized) opening the app. Its clock is set to New York on purpose:
- * the app must still show times and days in Asia/Shanghai.
+ * A 375×667 phone (iPhone SE-sized) opening the app, or another size (390×844 is an iPhone 12–14).
+ * Its clock is set to New York on purpose: the app must still show times and days in Asia/Shanghai.
  */
-export function openPhone(browser: Browser, baseURL: string): Promise<Phone> {
+export function openPhone(
+  browser: Browser,
+  baseURL: string,
+  viewport = { width: 375, height: 667 },
+): Promise<Phone> {
   return openTab(browser, {
     baseURL,
-    viewport: { width: 375, height: 667 },
+    viewport,
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,

@@ -65,6 +65,9 @@ describe('shownReason', () => {
     );
     expect(shownReason({ to: 'paid', actorKind: 'system', reason: 'payment pi_1' })).toBe(null);
     expect(
+      shownReason({ to: 'refunded', actorKind: 'property_ops', reason: '商家态度差，内部记一次' }),
+    ).toBe(null);
+    expect(
       shownReason({ to: 'confirmed', actorKind: 'resident', reason: 'confirmed by resident' }),
     ).toBe(null);
   });

@@ -44,14 +44,18 @@ export function timelineKey(event: TimelineEvent): string {
   }
 }
 
-/** Reasons a person wrote (why they cancelled, refused, complained) are shown; notes the system keeps for itself are not. */
-const WRITTEN_REASONS: readonly OrderStatus[] = ['cancelled', 'rejected', 'disputed', 'refunded'];
+/**
+ * Reasons a person wrote for the resident (why they cancelled, refused, complained) are shown;
+ * notes the system or property operations keep for themselves are not (the server leaves them out
+ * of the resident's timeline too).
+ */
+const WRITTEN_REASONS: readonly OrderStatus[] = ['cancelled', 'rejected', 'disputed'];
 
 export function shownReason(event: TimelineEvent): string | null {
-  if (!event.reason || event.actorKind === 'system') return null;
-  return event.actorKind === 'property_ops' || WRITTEN_REASONS.includes(event.to)
-    ? event.reason
-    : null;
+  if (!event.reason || event.actorKind === 'system' || event.actorKind === 'property_ops') {
+    return null;
+  }
+  return WRITTEN_REASONS.includes(event.to) ? event.reason : null;
 }
 
 export type OrderAction = 'pay' | 'cancel' | 'dispute' | 'confirm';

@@ -15,6 +15,8 @@ import {
   listResidentOrders,
   reviewResidentOrder,
 } from './orders.service';
+import { liveOrdersInput } from '../merchant/merchant.schema';
+import { watchResidentOrders } from './resident-live';
 import { timersFrom } from './timers';
 
 /** The resident's own orders (`order.*`). */
@@ -43,4 +45,12 @@ export const ordersRouter = {
   review: residentProcedure
     .input(reviewOrderInput)
     .mutation(({ ctx, input }) => reviewResidentOrder(ctx.db, ctx.actor, input)),
+  /** My orders as they change, over server-sent events (resume with `lastEventId`). */
+  live: residentProcedure.input(liveOrdersInput).subscription(({ ctx, input, signal }) =>
+    watchResidentOrders(ctx.db, ctx.actor, {
+      lastEventId: input?.lastEventId,
+      token: ctx.token,
+      signal,
+    }),
+  ),
 } satisfies TRPCRouterRecord;

@@ -18,6 +18,26 @@ import type { OrderTimers } from './transition';
 
 const asResident = (actor: ResidentActor) => ({ kind: 'resident' as const, userId: actor.id });
 
+/** Steps whose reason a person wrote for the other side to read: why they cancelled, refused, complained. */
+const WRITTEN_FOR_THE_RESIDENT = ['cancelled', 'rejected', 'disputed'] as const;
+
+/**
+ * The order's timeline as its resident sees it: the reasons the resident and the merchant gave,
+ * never the notes the system or property operations keep for themselves.
+ */
+async function residentTimeline(db: Db, orderId: string) {
+  // Settlement is between the merchant and the platform; for the resident the order was done before.
+  const events = (await orderTimeline(db, orderId)).filter((event) => event.to !== 'settled');
+  return events.map((event) => ({
+    ...event,
+    reason:
+      (event.actorKind === 'resident' || event.actorKind === 'merchant') &&
+      (WRITTEN_FOR_THE_RESIDENT as readonly string[]).includes(event.to)
+        ? event.reason
+        : '',
+  }));
+}
+
 export async function listResidentOrders(
   db: Db,
   actor: ResidentActor,
@@ -43,7 +63,7 @@ export async function getResidentOrder(db: Db, actor: ResidentActor, id: string)
     : null;
   return {
     ...orderView(row),
-    events: await orderTimeline(db, id),
+    events: await residentTimeline(db, id),
     refunds: await refundsOfOrder(db, id),
     cancelPreview: terms
       ? {
