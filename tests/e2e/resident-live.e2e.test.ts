@@ -106,23 +106,25 @@ describe('the resident sees the order move as the merchant works, at 390×844', 
       await page.getByTestId('action-confirm').waitFor(LIVE);
       await screenshot(page, 'live-order-completed-zh', { fullPage: false });
 
-      // Back to the list: the 消息 tab carries a badge for the four events (paid, accepted,
-      // started, finished) — what the resident did themself is not news to them.
+      // Back to the list: the 消息 tab carries a badge for the five events (paid, accepted, a
+      // worker assigned, started, finished) — what the resident did themself is not news to them.
       await page.getByRole('button', { name: '返回' }).click();
       await page.waitForURL((url) => url.pathname === '/orders');
       const tab = page.getByTestId('tab-messages');
-      await expect.poll(() => tab.locator('.van-badge').innerText(), LIVE).toBe('4');
+      await expect.poll(() => tab.locator('.van-badge').innerText(), LIVE).toBe('5');
       await screenshot(page, 'live-orders-badge-zh', { fullPage: false });
 
       await tab.click();
       await page.waitForURL((url) => url.pathname === '/messages');
       const messages = page.getByTestId('message');
-      await expect.poll(() => messages.count(), LIVE).toBe(4);
+      await expect.poll(() => messages.count(), LIVE).toBe(5);
       const texts = await messages.allInnerTexts();
-      ['服务完成', '服务开始', '商家已接单', '支付成功'].forEach((what, i) => {
-        expect(texts[i]).toContain(what);
-        expect(texts[i]).toContain('日常保洁');
-      });
+      ['服务完成', '服务开始', '已为您安排服务人员', '商家已接单', '支付成功'].forEach(
+        (what, i) => {
+          expect(texts[i]).toContain(what);
+          expect(texts[i]).toContain('日常保洁');
+        },
+      );
       expect(await horizontalOverflow(page)).toBe(0);
       await screenshot(page, 'live-messages-zh', { fullPage: false });
 
@@ -132,7 +134,7 @@ describe('the resident sees the order move as the merchant works, at 390×844', 
       expect(ORDER_URL.exec(page.url())![1]).toBe(orderId);
       await page.getByRole('button', { name: '返回' }).click();
       await page.waitForURL((url) => url.pathname === '/messages');
-      await expect.poll(() => tab.locator('.van-badge').innerText(), LIVE).toBe('3');
+      await expect.poll(() => tab.locator('.van-badge').innerText(), LIVE).toBe('4');
       await expect.poll(() => messages.first().getAttribute('data-read'), LIVE).toBe('true');
 
       // 全部已读 clears the badge.

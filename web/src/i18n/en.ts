@@ -225,6 +225,8 @@ export default {
     cancelled: 'You cancelled the order',
     merchantCancelled: 'The provider cancelled; fully refunded',
     in_service: 'Service started',
+    assigned: 'A worker has been assigned',
+    arrived: 'The worker has arrived',
     completed: 'Service finished',
     confirmed: 'You confirmed the service',
     autoConfirmed: 'Confirmed automatically',

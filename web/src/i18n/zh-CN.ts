@@ -216,6 +216,8 @@ export default {
     cancelled: '您取消了订单',
     merchantCancelled: '商家取消了订单，已全额退款',
     in_service: '服务开始',
+    assigned: '已为您安排服务人员',
+    arrived: '服务人员已到达',
     completed: '服务完成',
     confirmed: '您确认了服务完成',
     autoConfirmed: '系统自动确认完成',

@@ -22,6 +22,8 @@ export const statusTones = {
 } as const satisfies Record<OrderStatus, TagTone>;
 
 export interface TimelineEvent {
+  /** `status` for a state change (the default); `assign`, `arrive` for steps within one. */
+  kind?: 'status' | 'assign' | 'arrive' | 'sla_breach';
   actorKind: 'resident' | 'merchant' | 'property_ops' | 'system';
   to: OrderStatus;
   reason: string | null;
@@ -29,6 +31,8 @@ export interface TimelineEvent {
 
 /** The i18n key saying what happened at one step of the timeline, from the resident's side. */
 export function timelineKey(event: TimelineEvent): string {
+  if (event.kind === 'assign') return 'timeline.assigned';
+  if (event.kind === 'arrive') return 'timeline.arrived';
   switch (event.to) {
     case 'rejected':
       return event.actorKind === 'system' ? 'timeline.slaRejected' : 'timeline.rejected';

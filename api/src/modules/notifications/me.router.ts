@@ -1,11 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { residentProcedure } from '../../trpc';
 import { listMessagesInput, readMessagesInput } from './messages.schema';
-import {
-  countUnreadMessages,
-  listMessages,
-  readMessages,
-} from './messages.service';
+import { countUnreadMessages, listMessages, readMessages } from './messages.service';
 
 /** `me.messages.*`: the resident's in-app messages (站内消息) about their orders. */
 export const meMessagesRouter = {

@@ -38,23 +38,29 @@ describe('me.messages', () => {
 
     const list = await me.me.messages.list();
     // Placing the order was my own doing: no message for it.
-    expect(list.items.map((m) => m.event.to)).toEqual(['in_service', 'accepted', 'paid']);
+    // Accepting dispatches the order to a worker: that is news too.
+    expect(list.items.map((m) => [m.event.kind, m.event.to])).toEqual([
+      ['status', 'in_service'],
+      ['assign', 'accepted'],
+      ['status', 'accepted'],
+      ['status', 'paid'],
+    ]);
     expect(list.items.every((m) => m.orderId === order.id && !m.read)).toBe(true);
-    expect(list.unread).toBe(3);
+    expect(list.unread).toBe(4);
     expect(list.items[0]!.service.titleZh).toBeTruthy();
 
     // Reading one lowers the badge; reading it again or another resident's message changes nothing.
     const first = list.items[0]!.id;
-    expect(await me.me.messages.read({ ids: [first] })).toEqual({ unread: 2 });
-    expect(await me.me.messages.read({ ids: [first] })).toEqual({ unread: 2 });
+    expect(await me.me.messages.read({ ids: [first] })).toEqual({ unread: 3 });
+    expect(await me.me.messages.read({ ids: [first] })).toEqual({ unread: 3 });
     const other = await paidOrder();
     const theirs = (await (await callerFor(deps, other.resident.id)).me.messages.list()).items;
-    expect(await me.me.messages.read({ ids: theirs.map((m) => m.id) })).toEqual({ unread: 2 });
+    expect(await me.me.messages.read({ ids: theirs.map((m) => m.id) })).toEqual({ unread: 3 });
     expect((await (await callerFor(deps, other.resident.id)).me.messages.unread()).unread).toBe(1);
 
     const again = await me.me.messages.list();
-    expect(again.items.map((m) => m.read)).toEqual([true, false, false]);
-    expect((await me.me.messages.list({ limit: 30, unreadOnly: true })).items).toHaveLength(2);
+    expect(again.items.map((m) => m.read)).toEqual([true, false, false, false]);
+    expect((await me.me.messages.list({ limit: 30, unreadOnly: true })).items).toHaveLength(3);
     expect(await me.me.messages.read({ all: true })).toEqual({ unread: 0 });
     expect((await me.me.messages.unread()).unread).toBe(0);
   });
@@ -66,9 +72,10 @@ describe('me.messages', () => {
     const me = await callerFor(deps, resident.id);
     const page1 = await me.me.messages.list({ limit: 1 });
     expect(page1.items).toHaveLength(1);
-    const page2 = await me.me.messages.list({ limit: 1, cursor: page1.nextCursor! });
-    expect(page2.items.map((m) => m.event.to)).toEqual(['paid']);
-    expect(page2.nextCursor).toBeNull();
+    const rest = await me.me.messages.list({ limit: 10, cursor: page1.nextCursor! });
+    expect(rest.items.map((m) => m.event.to).at(-1)).toBe('paid');
+    expect(rest.items.map((m) => m.id)).not.toContain(page1.items[0]!.id);
+    expect(rest.nextCursor).toBeNull();
     await expect(me.me.messages.read({ ids: ['1; DROP TABLE orders'] })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
@@ -89,7 +96,12 @@ describe('me.messages', () => {
     });
     const me = await callerFor(deps, resident.id);
     const [latest] = (await me.me.messages.list()).items;
-    expect(latest?.event).toEqual({ actorKind: 'system', from: 'paid', to: 'rejected' });
+    expect(latest?.event).toEqual({
+      kind: 'status',
+      actorKind: 'system',
+      from: 'paid',
+      to: 'rejected',
+    });
     expect(JSON.stringify(latest)).not.toContain('SLA');
   });
 

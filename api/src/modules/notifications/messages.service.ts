@@ -14,8 +14,10 @@ function messagesOf(actor: ResidentActor) {
   return and(
     eq(orders.residentId, actor.id),
     or(isNull(orderEvents.actorId), ne(orderEvents.actorId, actor.id)),
-    // Settlement is the merchant's business, not news for the resident.
+    // Settlement is the merchant's business, and a breach is the property office's: not news
+    // for the resident (a breach that refunds the order is its own status change).
     ne(orderEvents.toStatus, 'settled'),
+    ne(orderEvents.kind, 'sla_breach'),
   );
 }
 
@@ -48,6 +50,7 @@ export async function listMessages(
       id: orderEvents.id,
       orderId: orderEvents.orderId,
       actorKind: orderEvents.actorKind,
+      kind: orderEvents.kind,
       from: orderEvents.fromStatus,
       to: orderEvents.toStatus,
       at: orderEvents.at,
@@ -75,7 +78,7 @@ export async function listMessages(
     orderId: r.orderId,
     category: r.category,
     service: { titleZh: r.titleZh, titleEn: r.titleEn },
-    event: { actorKind: r.actorKind, from: r.from, to: r.to },
+    event: { kind: r.kind, actorKind: r.actorKind, from: r.from, to: r.to },
     at: r.at.toISOString(),
     read: r.readAt !== null,
   }));

@@ -27,7 +27,11 @@ const WRITTEN_FOR_THE_RESIDENT = ['cancelled', 'rejected', 'disputed'] as const;
  */
 async function residentTimeline(db: Db, orderId: string) {
   // Settlement is between the merchant and the platform; for the resident the order was done before.
-  const events = (await orderTimeline(db, orderId)).filter((event) => event.to !== 'settled');
+  // A breach of the service levels is for the property office (a refund it causes is a step of
+  // its own).
+  const events = (await orderTimeline(db, orderId)).filter(
+    (event) => event.to !== 'settled' && event.kind !== 'sla_breach',
+  );
   return events.map((event) => ({
     ...event,
     reason:
