@@ -18,6 +18,17 @@ const HEAVY = [
   'jobs/src/worker-restart.int.test.ts',
 ];
 
+/**
+ * The job tests again, with their queues and limits on a 3-master Redis Cluster (SPEC §9) that
+ * the project's global setup starts: the outbox relay, order timers, refunds, settlement and
+ * payouts.
+ */
+const ON_REDIS_CLUSTER = [
+  'jobs/src/order-timers.int.test.ts',
+  'jobs/src/refunds.int.test.ts',
+  'jobs/src/settlement-payouts.int.test.ts',
+];
+
 const server = {
   globalSetup: ['./db/src/testing/global-setup.ts'],
   testTimeout: 30_000,
@@ -44,6 +55,15 @@ export default defineConfig({
         },
       },
       { test: { ...server, name: 'heavy', include: HEAVY } },
+      {
+        test: {
+          ...server,
+          name: 'cluster',
+          include: ON_REDIS_CLUSTER,
+          globalSetup: [...server.globalSetup, './jobs/src/testing/cluster-global-setup.ts'],
+          setupFiles: ['./jobs/src/testing/cluster-setup.ts'],
+        },
+      },
       // The apps' own unit tests (pure logic), each with its app's config.
       'web/vitest.config.ts',
       'merchant-portal/vitest.config.ts',

@@ -58,6 +58,14 @@ describe('loadEnv', () => {
     expect(loadEnv({ STRIPE_SANDBOX_HOST: '0.0.0.0' }).STRIPE_SANDBOX_HOST).toBe('0.0.0.0');
   });
 
+  it('reads a Redis Cluster as its seed nodes, and refuses a list that is not host:port', () => {
+    expect(loadEnv({}).REDIS_CLUSTER_NODES).toEqual([]);
+    expect(
+      loadEnv({ REDIS_CLUSTER_NODES: 'redis-0.internal:6379,10.0.0.7:7001' }).REDIS_CLUSTER_NODES,
+    ).toEqual(['redis-0.internal:6379', '10.0.0.7:7001']);
+    expect(() => loadEnv({ REDIS_CLUSTER_NODES: 'redis://a:1' })).toThrow(/REDIS_CLUSTER_NODES/);
+  });
+
   it('names every variable that is wrong', () => {
     const attempt = () =>
       loadEnv({

@@ -21,6 +21,15 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://localhost:5432/community'),
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  /**
+   * A Redis Cluster's seed nodes, `host:port` separated by commas; the cluster then carries the
+   * queues and limits instead of the one server at REDIS_URL (whose user, password and TLS apply).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, 'must be host:port[,host:port…]')
+    .transform((v) => v.split(','))
+    .default([]),
   /** Namespaces every Redis key and BullMQ queue, so several deployments can share one Redis. */
   REDIS_PREFIX: z
     .string()

@@ -3,7 +3,15 @@ export { createApp, MAX_BATCH_CALLS, MAX_BODY_BYTES, type AppOptions } from './a
 export { createContextInner, type Context } from './context';
 export type { AppDeps } from './deps';
 export { ConfigError, loadEnv, type Env } from './env';
-export { connectInfrastructure, connectRedis, StartupError } from './infrastructure';
+export { connectInfrastructure, StartupError } from './infrastructure';
+export {
+  connectRedis,
+  describeRedis,
+  openRedis,
+  queuePrefix,
+  redisOptions,
+  type RedisClient,
+} from './redis';
 export { createLogger, type Logger } from './logger';
 export { LoginLimiter } from './modules/identity/login-limiter';
 export { appRouter, createCaller, type AppRouter } from './router';

@@ -1,48 +1,16 @@
 import { createDatabase, ensureDatabase, redactUrl, runMigrations, type Database } from '@cgp/db';
-import { Redis, type RedisOptions } from 'ioredis';
 import type pg from 'pg';
 import type { Env } from './env';
 import type { Logger } from './logger';
+import {
+  connectRedis,
+  CONNECT_TIMEOUT_MS,
+  describeRedis,
+  probeRedis,
+  type RedisClient,
+} from './redis';
 
 export class StartupError extends Error {}
-
-const CONNECT_TIMEOUT_MS = 4_000;
-
-/** Connects to Redis once, without retrying, to tell quickly whether it is there. */
-async function probeRedis(url: string): Promise<void> {
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    await probe.ping();
-  } finally {
-    probe.disconnect();
-  }
-}
-
-/** Options for long-lived Redis connections: reconnect forever, but never hang a request. */
-export const redisOptions: RedisOptions = {
-  maxRetriesPerRequest: 2,
-  connectTimeout: CONNECT_TIMEOUT_MS,
-};
-
-export function connectRedis(url: string, logger: Logger, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { ...redisOptions, ...options });
-  let warned = false;
-  redis.on('error', (error) => {
-    if (!warned) logger.warn({ err: error, url: redactUrl(url) }, 'Redis connection error');
-    warned = true;
-  });
-  redis.on('ready', () => {
-    warned = false;
-  });
-  return redis;
-}
 
 /**
  * Start-up checks (SPEC §11): PostgreSQL and Redis must answer within seconds, or start-up fails
@@ -51,10 +19,10 @@ export function connectRedis(url: string, logger: Logger, options: RedisOptions 
 export async function connectInfrastructure(
   env: Env,
   logger: Logger,
-): Promise<{ database: Database; redis: Redis }> {
+): Promise<{ database: Database; redis: RedisClient }> {
   const [pgResult, redisResult] = await Promise.allSettled([
     ensureDatabase(env.DATABASE_URL, CONNECT_TIMEOUT_MS),
-    probeRedis(env.REDIS_URL),
+    probeRedis(env),
   ]);
   const problems: string[] = [];
   if (pgResult.status === 'rejected') {
@@ -64,7 +32,7 @@ export async function connectInfrastructure(
   }
   if (redisResult.status === 'rejected') {
     problems.push(
-      `Redis is unreachable at ${redactUrl(env.REDIS_URL)} (REDIS_URL): ${describe(redisResult.reason)}`,
+      `Redis is unreachable at ${describeRedis(env)}: ${describe(redisResult.reason)}`,
     );
   }
   if (problems.length) throw new StartupError(problems.join('\n'));
@@ -75,7 +43,7 @@ export async function connectInfrastructure(
   const database = createDatabase(env.DATABASE_URL);
   await withStartupLock(database.pool, () => runMigrations(database.db));
   logger.info('database migrated');
-  return { database, redis: connectRedis(env.REDIS_URL, logger) };
+  return { database, redis: connectRedis(env, logger) };
 }
 
 /** Any number; the same in every process of the platform. */

@@ -1,6 +1,5 @@
-import { QUEUES, type AppDeps } from '@cgp/api';
+import { openRedis, QUEUES, queuePrefix, type AppDeps } from '@cgp/api';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { startOutboxRelay } from './outbox-relay';
 import { startWorkerHost } from './worker-host';
 import { workerDefinitions } from './workers';
@@ -21,18 +20,18 @@ export interface Jobs {
  * Works against the deps' PostgreSQL (the truth) and Redis (the carrier).
  */
 export async function startJobs(deps: AppDeps): Promise<Jobs> {
-  const prefix = `${deps.env.REDIS_PREFIX}:bull`;
+  const prefix = (queue: string) => queuePrefix(deps.env, queue);
   // Workers block on Redis; BullMQ requires such connections to retry commands forever.
-  const workerConnection = new Redis(deps.env.REDIS_URL, { maxRetriesPerRequest: null });
+  const workerConnection = openRedis(deps.env, { maxRetriesPerRequest: null });
   // Producers must fail fast instead, so an outage leaves rows in the outbox rather than hanging.
-  const producerConnection = new Redis(deps.env.REDIS_URL, { maxRetriesPerRequest: 1 });
+  const producerConnection = openRedis(deps.env, { maxRetriesPerRequest: 1 });
   for (const c of [workerConnection, producerConnection]) c.on('error', () => undefined);
 
   const queues = new Map<string, Queue>();
   const queueFor = (name: string) => {
     let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: producerConnection, prefix });
+      queue = new Queue(name, { connection: producerConnection, prefix: prefix(name) });
       queue.on('error', () => undefined);
       queues.set(name, queue);
     }

@@ -26,7 +26,7 @@ it('lets a running job finish when it finishes within the grace period', async (
   let finished = false;
   const host = await startWorkerHost({
     connection,
-    prefix,
+    prefix: () => prefix,
     logger,
     closeGraceMs: 5_000,
     definitions: [
@@ -50,7 +50,7 @@ it('stops waiting for a job that outlives the grace period, and says so', async 
   const { logger, lines } = capturingLogger();
   const host = await startWorkerHost({
     connection,
-    prefix,
+    prefix: () => prefix,
     logger,
     closeGraceMs: 500,
     definitions: [{ queue: 'slow', processor: () => new Promise(() => undefined) }],

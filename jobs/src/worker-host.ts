@@ -21,7 +21,8 @@ export interface WorkerHost {
  */
 export async function startWorkerHost(options: {
   connection: ConnectionOptions;
-  prefix: string;
+  /** The BullMQ prefix of a queue (hash-tagged per queue on a Redis Cluster). */
+  prefix: (queue: string) => string;
   logger: Logger;
   definitions: WorkerDefinition[];
   /** How long a job's lock lasts; a job of a killed worker is taken up again after about this long. */
@@ -33,7 +34,7 @@ export async function startWorkerHost(options: {
   const workers = options.definitions.map((d) => {
     const worker = new Worker(d.queue, d.processor, {
       connection: options.connection,
-      prefix: options.prefix,
+      prefix: options.prefix(d.queue),
       concurrency: d.concurrency ?? 1,
       lockDuration: options.lockMs ?? 30_000,
       stalledInterval: options.lockMs ?? 30_000,

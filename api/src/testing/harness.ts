@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createContextInner } from '../context';
 import type { AppDeps } from '../deps';
 import { loadEnv, type Env } from '../env';
-import { connectRedis } from '../infrastructure';
+import { Cluster } from 'ioredis';
+import { connectRedis, type RedisClient } from '../redis';
 import { createLogger } from '../logger';
 import { LoginLimiter } from '../modules/identity/login-limiter';
 import { createSession } from '../modules/identity/session.service';
@@ -30,12 +31,14 @@ export async function createTestDeps(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATABASE_URL: database.url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    // The test run's Redis Cluster, when it has one, unless this test brings its own Redis.
+    REDIS_CLUSTER_NODES: overrides.REDIS_URL ? undefined : process.env.TEST_REDIS_CLUSTER_NODES,
     REDIS_PREFIX: prefix,
     DEMO: 'false',
     ...overrides,
   });
   const logger = createLogger(env.LOG_LEVEL);
-  const redis = connectRedis(env.REDIS_URL, logger);
+  const redis = connectRedis(env, logger);
   return {
     db: database.db,
     redis,
@@ -45,12 +48,21 @@ export async function createTestDeps(
     database,
     factories: createFactories(database.db),
     async teardown() {
-      const keys = await redis.keys(`${prefix}*`).catch(() => [] as string[]);
-      if (keys.length) await redis.del(...keys).catch(() => undefined);
+      await deleteKeys(redis, prefix).catch(() => undefined);
       redis.disconnect();
       await database.drop();
     },
   };
+}
+
+/** Deletes the keys under a prefix, queues' hash-tagged ones included, on every master. */
+async function deleteKeys(redis: RedisClient, prefix: string): Promise<void> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    const keys = [...(await node.keys(`${prefix}*`)), ...(await node.keys(`{${prefix}*`))];
+    // One key per command: on a cluster, keys of different slots cannot share a DEL.
+    await Promise.all(keys.map((key) => redis.unlink(key)));
+  }
 }
 
 /** A session token for a user, as if they had logged in. */

@@ -5,7 +5,7 @@ import { createDatabase } from '@cgp/db';
 const env = loadEnv();
 const logger = createLogger('silent');
 const database = createDatabase(env.DATABASE_URL, { max: 20 });
-const redis = connectRedis(env.REDIS_URL, logger);
+const redis = connectRedis(env, logger);
 const api = await startApiServer(
   { db: database.db, redis, env, logger, loginLimiter: new LoginLimiter(redis, env.REDIS_PREFIX) },
   0,

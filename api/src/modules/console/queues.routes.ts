@@ -3,8 +3,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import express, { type Router } from 'express';
-import { Redis } from 'ioredis';
 import type { AppDeps } from '../../deps';
+import { openRedis, queuePrefix, type RedisClient } from '../../redis';
 import { QUEUES } from '../outbox/queues';
 import { requireStaff } from '../identity/http-session';
 
@@ -18,15 +18,14 @@ export const QUEUE_DASHBOARD_PATH = '/console/queues';
  * nobody opens the dashboard on holds no extra connection.
  */
 export function queueDashboard(deps: AppDeps): { routes: Router; close: () => Promise<void> } {
-  let board: { router: Router; queues: Queue[]; connection: Redis } | null = null;
+  let board: { router: Router; queues: Queue[]; connection: RedisClient } | null = null;
   const open = () => {
     if (board) return board;
     // Fail fast like a producer: a Redis outage shows as an error page, not a hung request.
-    const connection = new Redis(deps.env.REDIS_URL, { maxRetriesPerRequest: 1 });
+    const connection = openRedis(deps.env, { maxRetriesPerRequest: 1 });
     connection.on('error', () => undefined);
-    const prefix = `${deps.env.REDIS_PREFIX}:bull`;
     const queues = Object.values(QUEUES).map((name) => {
-      const queue = new Queue(name, { connection, prefix });
+      const queue = new Queue(name, { connection, prefix: queuePrefix(deps.env, name) });
       queue.on('error', () => undefined);
       return queue;
     });

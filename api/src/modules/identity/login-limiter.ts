@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
+import type { RedisClient } from '../../redis';
 
 export interface LoginLimits {
   /** Guesses at one account from one source (IP) per window: the attacker's own address. */
@@ -90,7 +90,7 @@ export class LoginLimiter {
   private readonly reserveScript: ReserveCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
     private readonly now: () => number = Date.now,
