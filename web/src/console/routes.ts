@@ -21,6 +21,16 @@ export const consoleChildren: RouteRecordRaw[] = [
     component: () => import('./pages/ReconciliationPage.vue'),
   },
   {
+    path: 'quality',
+    name: 'console-quality',
+    component: () => import('./quality/QualityPage.vue'),
+  },
+  {
+    path: 'callbacks',
+    name: 'console-callbacks',
+    component: () => import('./quality/CallbacksPage.vue'),
+  },
+  {
     path: 'disputes',
     name: 'console-disputes',
     component: () => import('./pages/DisputesPage.vue'),
