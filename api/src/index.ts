@@ -44,6 +44,7 @@ export { giveDefaultRatings } from './modules/quality/ratings.service';
 export {
   CALLBACK_CRON,
   dueCallbackMonth,
+  runCallbacksForCompany,
   runDueCallbacks,
   type CallbackRunOutcome,
 } from './modules/quality/callback-runs';

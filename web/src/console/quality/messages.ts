@@ -78,6 +78,8 @@ const zhCN = {
     resolution: '处理结果',
     handling: '处理用时',
     saved: '已保存',
+    cancel: '取消',
+    save: '保存',
   },
 };
 
@@ -162,6 +164,8 @@ const en: QualityMessages = {
     resolution: 'Resolution',
     handling: 'Handling time',
     saved: 'Saved',
+    cancel: 'Cancel',
+    save: 'Save',
   },
 };
 
