@@ -1,13 +1,19 @@
 /**
  * 1. INITIALISATION — one tRPC instance, plain JSON (no transformer: ISO strings and integer fen).
  * 2. MIDDLEWARE     — domain errors to tRPC codes; authentication; role narrowing.
- * 3. PROCEDURES     — public, authed, resident, merchant, property, ops.
+ * 3. PROCEDURES     — public, authed, resident, merchant, property, ops, platform, operator.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
 import { DomainError, internalErrorMessage, toTRPCError } from './errors';
-import { isMerchantStaff, isPropertyStaff, isResident, type Actor } from './modules/identity/actor';
+import {
+  isMerchantStaff,
+  isPlatformAdmin,
+  isPropertyStaff,
+  isResident,
+  type Actor,
+} from './modules/identity/actor';
 
 // 1. INITIALISATION ------------------------------------------------------------------------
 
@@ -114,6 +120,13 @@ function requireRole<A extends Actor>(guard: (a: Actor) => a is A, who: string) 
 
 export const publicProcedure = t.procedure.use(mapErrors).use(sessionLookup).use(refuseNul);
 export const authedProcedure = publicProcedure.use(requireActor);
+/** Anyone of the marketplace itself (residents, merchants, property staff), not its operator. */
+export const marketProcedure = publicProcedure.use(
+  requireRole(
+    (a: Actor): a is Actor => !isPlatformAdmin(a),
+    'residents, merchants and property staff',
+  ),
+);
 export const residentProcedure = publicProcedure.use(requireRole(isResident, 'residents'));
 export const merchantProcedure = publicProcedure.use(
   requireRole(isMerchantStaff, 'merchant staff'),
@@ -135,5 +148,18 @@ export const opsProcedure = publicProcedure.use(
     (a: Actor): a is Actor & { role: 'property_ops'; companyId: string } =>
       isPropertyStaff(a) && a.role === 'property_ops',
     'property operations staff',
+  ),
+);
+export const platformProcedure = publicProcedure.use(
+  requireRole(isPlatformAdmin, 'the platform operator'),
+);
+/**
+ * Property staff or the platform operator: reports whose scope the tenant-scope module decides
+ * (a company's own, or the whole deployment's for the operator).
+ */
+export const operatorProcedure = publicProcedure.use(
+  requireRole(
+    (a: Actor): a is Actor => isPropertyStaff(a) || isPlatformAdmin(a),
+    'property staff or the platform operator',
   ),
 );

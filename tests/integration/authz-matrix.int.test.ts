@@ -1,16 +1,29 @@
 import { appRouter, createCaller, createContextInner } from '@cgp/api';
-import { createPaymentTestDeps, tokenFor, type PaymentTestDeps } from '@cgp/api/testing';
+import {
+  callerFor,
+  createPaymentTestDeps,
+  seedEligibleOrders,
+  tokenFor,
+  type PaymentTestDeps,
+} from '@cgp/api/testing';
+import { reconciliationRuns, statements } from '@cgp/db';
+import { eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-type Role = 'anonymous' | 'resident' | 'owner' | 'staff' | 'auditor' | 'ops';
+type Role = 'anonymous' | 'resident' | 'owner' | 'staff' | 'auditor' | 'ops' | 'admin';
 
-const SIGNED_IN: Role[] = ['resident', 'owner', 'staff', 'auditor', 'ops'];
+/** Everyone who signs in, the platform operator (`admin`) included. */
+const SIGNED_IN: Role[] = ['resident', 'owner', 'staff', 'auditor', 'ops', 'admin'];
+/** The people of the marketplace: everyone but the platform operator. */
+const MARKET: Role[] = ['resident', 'owner', 'staff', 'auditor', 'ops'];
 const RESIDENT: Role[] = ['resident'];
 const MERCHANT: Role[] = ['owner', 'staff'];
 const OWNER: Role[] = ['owner'];
 const PROPERTY: Role[] = ['auditor', 'ops'];
 const OPS: Role[] = ['ops'];
+/** Property staff (their company's scope) and the operator (the deployment's). */
+const OPERATOR_OR_PROPERTY: Role[] = ['auditor', 'ops', 'admin'];
 
 /**
  * Who may call each procedure. Every procedure of the router must be here: a new one without an
@@ -20,9 +33,10 @@ const WHO_MAY: Record<string, Role[]> = {
   'auth.login': ['anonymous', ...SIGNED_IN],
   'auth.logout': SIGNED_IN,
   'auth.me': SIGNED_IN,
-  'catalog.services': SIGNED_IN,
-  'catalog.service': SIGNED_IN,
-  'catalog.slots': SIGNED_IN,
+  'auth.changePassword': SIGNED_IN,
+  'catalog.services': MARKET,
+  'catalog.service': MARKET,
+  'catalog.slots': MARKET,
   'booking.create': RESIDENT,
   'order.list': RESIDENT,
   'order.get': RESIDENT,
@@ -68,10 +82,11 @@ const WHO_MAY: Record<string, Role[]> = {
   'merchant.statements.get': OWNER,
   'settlement.runNow': OPS,
   'settlement.retryPayout': OPS,
+  'settlement.jobState': PROPERTY,
   'settlement.statements': PROPERTY,
   'settlement.statement': PROPERTY,
-  'audit.invariants': PROPERTY,
-  'audit.reconciliation': PROPERTY,
+  'audit.invariants': OPERATOR_OR_PROPERTY,
+  'audit.reconciliation': OPERATOR_OR_PROPERTY,
   'audit.revenueShare': PROPERTY,
   'commission.list': PROPERTY,
   'commission.create': OPS,
@@ -102,6 +117,7 @@ beforeAll(async () => {
   users.staff = (await f.createMerchantStaff(market.merchant.id, 'staff')).id;
   users.auditor = (await f.createPropertyUser(market.community.companyId, 'property_auditor')).id;
   users.ops = (await f.createPropertyUser(market.community.companyId, 'property_ops')).id;
+  users.admin = (await f.createPlatformAdmin()).id;
 });
 afterAll(() => deps.teardown());
 
@@ -166,3 +182,93 @@ it('declares who may call every procedure, and the router enforces exactly that'
   }
   expect(mismatches).toEqual([]);
 }, 120_000);
+
+describe('two companies: each property role sees and moves only its own company', () => {
+  it('scopes settlement runs, payouts, job state, invariants and reconciliation findings', async () => {
+    const f = deps.factories;
+    const [a, b] = [
+      await seedEligibleOrders(deps.db, { merchants: 2, orders: 6 }),
+      await seedEligibleOrders(deps.db, { merchants: 1, orders: 3 }),
+    ];
+    const staff = async (companyId: string) => ({
+      auditor: await callerFor(
+        deps,
+        (await f.createPropertyUser(companyId, 'property_auditor')).id,
+      ),
+      ops: await callerFor(deps, (await f.createPropertyUser(companyId, 'property_ops')).id),
+    });
+    const [ofA, ofB] = [await staff(a.companyId), await staff(b.companyId)];
+    const admin = await callerFor(deps, (await f.createPlatformAdmin()).id);
+
+    // A's ops settles A's merchants only; B's orders wait for B.
+    const runA = await ofA.ops.settlement.runNow();
+    expect(runA.statements).toHaveLength(2);
+    const listedByB = await ofB.auditor.settlement.statements({ limit: 100 });
+    expect(listedByB.items).toEqual([]);
+    expect((await ofA.auditor.settlement.statements({ limit: 100 })).items).toHaveLength(2);
+    const aStatement = (await ofA.auditor.settlement.statements({ limit: 100 })).items[0]!;
+    await expect(ofB.auditor.settlement.statement({ id: aStatement.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(ofB.ops.settlement.retryPayout({ id: aStatement.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(runA.statements.every((st) => a.merchantIds.includes(st.merchantId))).toBe(true);
+
+    // Job state: A's failed payout is A's to see and retry; B sees none of it.
+    await deps.db
+      .update(statements)
+      .set({ status: 'failed', failureReason: 'card_declined' })
+      .where(eq(statements.id, aStatement.id));
+    const jobsA = await ofA.auditor.settlement.jobState();
+    expect(jobsA.settlementRuns).toHaveLength(1);
+    expect(jobsA.failedPayouts.map((p) => p.statementId)).toEqual([aStatement.id]);
+    const jobsB = await ofB.auditor.settlement.jobState();
+    expect(jobsB).toEqual({
+      settlementRuns: [],
+      payouts: [],
+      failedPayouts: [],
+      failedRefunds: [],
+    });
+
+    // Invariants: a paid statement with no payout in the ledger breaks A's books, not B's.
+    await deps.db
+      .update(statements)
+      .set({ status: 'paid', transferId: 'tr_scope_test', paidAt: sql`now()` })
+      .where(eq(statements.id, aStatement.id));
+    expect((await ofA.auditor.audit.invariants()).ok).toBe(false);
+    expect((await ofB.auditor.audit.invariants()).checks.filter((c) => !c.ok)).toEqual([]);
+    expect((await admin.audit.invariants()).ok).toBe(false);
+
+    // Reconciliation: a finding about A's payout is A's (and the operator's) alone.
+    const runB = await ofB.ops.settlement.runNow();
+    const bStatement = (await ofB.auditor.settlement.statements({ limit: 10 })).items[0]!;
+    expect(runB.statements).toHaveLength(1);
+    await deps.db.insert(reconciliationRuns).values({
+      windowFrom: new Date(Date.now() - 86_400_000),
+      windowTo: new Date(),
+      ok: false,
+      checked: { statements: 3, refunds: 0, payments: 0 },
+      findings: [
+        {
+          kind: 'transfer_missing',
+          subjectType: 'statement',
+          subjectId: aStatement.id,
+          detail: 'A: paid out with no transfer',
+        },
+        {
+          kind: 'transfer_amount',
+          subjectType: 'statement',
+          subjectId: bStatement.id,
+          detail: 'B: transfer of another amount',
+        },
+      ],
+    });
+    const seenBy = async (caller: typeof admin) =>
+      (await caller.audit.reconciliation())[0]!.findings.map((x) => x.detail);
+    expect(await seenBy(ofA.auditor)).toEqual(['A: paid out with no transfer']);
+    expect(await seenBy(ofB.auditor)).toEqual(['B: transfer of another amount']);
+    expect(await seenBy(admin)).toHaveLength(2);
+    expect((await ofB.auditor.audit.reconciliation())[0]!.ok).toBe(false);
+  });
+});

@@ -154,6 +154,7 @@ export const DEMO_ACCOUNTS = [
   ...MERCHANTS.map((m) => ({ phone: m.ownerPhone, role: 'merchant_staff', who: `${m.name} 店主` })),
   { phone: '13700000001', role: 'property_auditor', who: '阳光物业 财务审计' },
   { phone: '13700000002', role: 'property_ops', who: '阳光物业 运营' },
+  { phone: '13600000001', role: 'platform_admin', who: '平台运维' },
 ] as const;
 
 /** Whether the database holds no company yet (the demo is seeded only into an empty one). */
@@ -231,6 +232,8 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
         displayName: '赵经理',
         companyId: company!.id,
       },
+      // The deployment's operator: queues and processor-wide reconciliation, no company.
+      { phone: '13600000001', passwordHash, role: 'platform_admin', displayName: '平台运维' },
     ]);
 
     let serviceCount = 0;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { merchants } from './merchants';
 import { propertyCompanies, units } from './tenancy';
 
@@ -8,6 +8,9 @@ export const userRole = pgEnum('user_role', [
   'merchant_staff',
   'property_auditor',
   'property_ops',
+  // The operator of the whole deployment (job queues, processor-wide reconciliation); it belongs
+  // to nothing and sees no resident's personal data.
+  'platform_admin',
 ]);
 
 export const merchantStaffRole = pgEnum('merchant_staff_role', ['owner', 'staff']);
@@ -36,7 +39,8 @@ export const users = pgTable(
       'users_role_membership_ck',
       sql`(${t.role} = 'resident' AND ${t.unitId} IS NOT NULL AND ${t.merchantId} IS NULL AND ${t.companyId} IS NULL)
        OR (${t.role} = 'merchant_staff' AND ${t.merchantId} IS NOT NULL AND ${t.merchantRole} IS NOT NULL AND ${t.unitId} IS NULL AND ${t.companyId} IS NULL)
-       OR (${t.role} IN ('property_auditor', 'property_ops') AND ${t.companyId} IS NOT NULL AND ${t.unitId} IS NULL AND ${t.merchantId} IS NULL)`,
+       OR (${t.role} IN ('property_auditor', 'property_ops') AND ${t.companyId} IS NOT NULL AND ${t.unitId} IS NULL AND ${t.merchantId} IS NULL)
+       OR (${t.role}::text = 'platform_admin' AND ${t.companyId} IS NULL AND ${t.unitId} IS NULL AND ${t.merchantId} IS NULL)`,
     ),
     index('users_merchant_idx').on(t.merchantId),
   ],
@@ -58,6 +62,12 @@ export const sessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true, precision: 3 }),
     userAgent: text('user_agent').notNull().default(''),
     ip: text('ip').notNull().default(''),
+    /** Touched as the session is used (at most once a minute); idle past its limit, it ends. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, precision: 3 })
+      .notNull()
+      .defaultNow(),
+    /** How long this session may sit unused: shorter for staff who handle money and data. */
+    idleSeconds: integer('idle_seconds').notNull().default(604_800),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );

@@ -156,6 +156,10 @@ export function createFactories(db: DbOrTx) {
     });
   }
 
+  async function createPlatformAdmin() {
+    return createUser({ role: 'platform_admin', displayName: '平台运维' });
+  }
+
   async function createService(
     options: Partial<typeof services.$inferInsert> & { merchantId: string; communityIds: string[] },
   ) {
@@ -226,6 +230,7 @@ export function createFactories(db: DbOrTx) {
     createMerchant,
     createMerchantStaff,
     createPropertyUser,
+    createPlatformAdmin,
     createService,
     createSlot,
     createMarketplace,

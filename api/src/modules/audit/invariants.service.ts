@@ -1,5 +1,11 @@
 import type { DbOrTx } from '@cgp/db';
 import { sql, type SQL } from 'drizzle-orm';
+import {
+  merchantInScope,
+  orderIdInScope,
+  orderInScope,
+  type TenantScope,
+} from '../identity/tenant-scope';
 import { ACCOUNTS, PAYABLE_PREFIX } from '../ledger/accounts';
 
 export interface InvariantCheck {
@@ -17,77 +23,100 @@ interface Check {
 
 const CLOSED = sql`('expired', 'rejected', 'cancelled', 'refunded', 'confirmed', 'settled')`;
 
-const CHECKS: Check[] = [
-  {
-    name: 'entries_balance',
-    breaches: sql`SELECT entry_id::text AS id, sum(amount_fen) AS total
-                    FROM ledger_postings GROUP BY entry_id HAVING sum(amount_fen) <> 0 LIMIT 20`,
-    describe: (rows) =>
-      `unbalanced entries: ${rows.map((r) => `${String(r.id)} (${String(r.total)})`).join(', ')}`,
-  },
-  {
-    name: 'closed_order_escrow_is_zero',
-    breaches: sql`SELECT o.id::text AS id, sum(p.amount_fen) AS escrow
-                    FROM orders o JOIN ledger_postings p ON p.order_id = o.id AND p.account = ${ACCOUNTS.escrow}
-                   WHERE o.status IN ${CLOSED}
-                   GROUP BY o.id HAVING sum(p.amount_fen) <> 0 LIMIT 20`,
-    describe: (rows) =>
-      `escrow left on closed orders: ${rows.map((r) => `${String(r.id)} (${String(r.escrow)})`).join(', ')}`,
-  },
-  {
-    name: 'merchant_payable_matches_shares',
-    // payable = earned merchant shares (already net of refunds) − paid out
-    breaches: sql`
-      WITH ledger AS (
-        SELECT substring(account FROM ${PAYABLE_PREFIX.length + 1}::int)::uuid AS merchant_id, -sum(amount_fen) AS owed
-          FROM ledger_postings WHERE account LIKE ${PAYABLE_PREFIX + '%'} GROUP BY 1
-      ), expected AS (
-        SELECT m.id AS merchant_id,
-               coalesce((SELECT sum(merchant_share_fen) FROM orders WHERE merchant_id = m.id AND earned_at IS NOT NULL), 0)
-             - coalesce((SELECT sum(payout_fen) FROM statements WHERE merchant_id = m.id AND status = 'paid'), 0) AS owed
-          FROM merchants m
-      )
-      SELECT e.merchant_id::text AS id, e.owed AS expected, coalesce(l.owed, 0) AS ledger
-        FROM expected e LEFT JOIN ledger l USING (merchant_id)
-       WHERE e.owed <> coalesce(l.owed, 0) LIMIT 20`,
-    describe: (rows) =>
-      `payable differs: ${rows.map((r) => `${String(r.id)} expected ${String(r.expected)}, ledger ${String(r.ledger)}`).join('; ')}`,
-  },
-  {
-    name: 'revenue_matches_platform_shares',
-    breaches: sql`
-      SELECT (SELECT coalesce(-sum(amount_fen), 0) FROM ledger_postings WHERE account = ${ACCOUNTS.revenue}) AS ledger,
-             (SELECT coalesce(sum(platform_share_fen), 0) FROM orders WHERE earned_at IS NOT NULL) AS expected
-      WHERE (SELECT coalesce(-sum(amount_fen), 0) FROM ledger_postings WHERE account = ${ACCOUNTS.revenue})
-         <> (SELECT coalesce(sum(platform_share_fen), 0) FROM orders WHERE earned_at IS NOT NULL)`,
-    describe: (rows) =>
-      `revenue ledger ${String(rows[0]?.ledger)} vs platform shares ${String(rows[0]?.expected)}`,
-  },
-  {
-    name: 'orders_ledger_processor_reconcile',
-    // cash = money in (paid orders) − refunds − payouts, seen from orders, ledger and processor records
-    breaches: sql`
-      WITH figures AS (
-        SELECT
-          (SELECT coalesce(sum(amount_fen), 0) FROM ledger_postings WHERE account = ${ACCOUNTS.cash}) AS ledger_cash,
-          (SELECT coalesce(sum(total_fen), 0) FROM orders WHERE paid_at IS NOT NULL
-              OR id IN (SELECT order_id FROM payments WHERE status = 'succeeded'))
-          - (SELECT coalesce(sum(amount_fen), 0) FROM refunds)
-          - (SELECT coalesce(sum(payout_fen), 0) FROM statements WHERE status = 'paid') AS order_cash,
-          (SELECT count(*) FROM statements WHERE status = 'paid' AND transfer_id IS NULL) AS untracked_transfers
-      )
-      SELECT * FROM figures WHERE ledger_cash <> order_cash OR untracked_transfers > 0`,
-    describe: (rows) =>
-      `cash: ledger ${String(rows[0]?.ledger_cash)}, from orders/refunds/payouts ${String(rows[0]?.order_cash)}, paid statements without transfer ${String(rows[0]?.untracked_transfers)}`,
-  },
-];
+/** The scope's postings: of its orders, or of payouts to its merchants. */
+function postingsInScope(scope: TenantScope): SQL {
+  if (scope.kind === 'deployment') return sql`true`;
+  return sql`(${orderIdInScope(sql`order_id`, scope)}
+           OR statement_id IN (SELECT id FROM statements WHERE ${merchantInScope(sql`merchant_id`, scope)}))`;
+}
 
-/** `audit.invariants`: the SPEC §4 invariants, each checked in SQL, with any breach described. */
+/** The SPEC §4 invariants over what the scope covers: a company's own books, or all of them. */
+function checksFor(scope: TenantScope): Check[] {
+  const postings = postingsInScope(scope);
+  const ordersInScope = orderInScope('o', scope);
+  const ownOrders = orderIdInScope(sql`id`, scope);
+  return [
+    {
+      name: 'entries_balance',
+      breaches: sql`SELECT entry_id::text AS id, sum(amount_fen) AS total
+                      FROM ledger_postings WHERE ${postings} GROUP BY entry_id HAVING sum(amount_fen) <> 0 LIMIT 20`,
+      describe: (rows) =>
+        `unbalanced entries: ${rows.map((r) => `${String(r.id)} (${String(r.total)})`).join(', ')}`,
+    },
+    {
+      name: 'closed_order_escrow_is_zero',
+      breaches: sql`SELECT o.id::text AS id, sum(p.amount_fen) AS escrow
+                      FROM orders o JOIN ledger_postings p ON p.order_id = o.id AND p.account = ${ACCOUNTS.escrow}
+                     WHERE o.status IN ${CLOSED} AND ${ordersInScope}
+                     GROUP BY o.id HAVING sum(p.amount_fen) <> 0 LIMIT 20`,
+      describe: (rows) =>
+        `escrow left on closed orders: ${rows.map((r) => `${String(r.id)} (${String(r.escrow)})`).join(', ')}`,
+    },
+    {
+      name: 'merchant_payable_matches_shares',
+      // payable = earned merchant shares (already net of refunds) − paid out
+      breaches: sql`
+        WITH ledger AS (
+          SELECT substring(account FROM ${PAYABLE_PREFIX.length + 1}::int)::uuid AS merchant_id, -sum(amount_fen) AS owed
+            FROM ledger_postings WHERE account LIKE ${PAYABLE_PREFIX + '%'} GROUP BY 1
+        ), expected AS (
+          SELECT m.id AS merchant_id,
+                 coalesce((SELECT sum(merchant_share_fen) FROM orders WHERE merchant_id = m.id AND earned_at IS NOT NULL), 0)
+               - coalesce((SELECT sum(payout_fen) FROM statements WHERE merchant_id = m.id AND status = 'paid'), 0) AS owed
+            FROM merchants m WHERE ${merchantInScope(sql`m.id`, scope)}
+        )
+        SELECT e.merchant_id::text AS id, e.owed AS expected, coalesce(l.owed, 0) AS ledger
+          FROM expected e LEFT JOIN ledger l USING (merchant_id)
+         WHERE e.owed <> coalesce(l.owed, 0) LIMIT 20`,
+      describe: (rows) =>
+        `payable differs: ${rows.map((r) => `${String(r.id)} expected ${String(r.expected)}, ledger ${String(r.ledger)}`).join('; ')}`,
+    },
+    {
+      name: 'revenue_matches_platform_shares',
+      breaches: sql`
+        WITH figures AS (
+          SELECT (SELECT coalesce(-sum(amount_fen), 0) FROM ledger_postings
+                   WHERE account = ${ACCOUNTS.revenue} AND ${postings}) AS ledger,
+                 (SELECT coalesce(sum(platform_share_fen), 0) FROM orders
+                   WHERE earned_at IS NOT NULL AND ${ownOrders}) AS expected
+        )
+        SELECT * FROM figures WHERE ledger <> expected`,
+      describe: (rows) =>
+        `revenue ledger ${String(rows[0]?.ledger)} vs platform shares ${String(rows[0]?.expected)}`,
+    },
+    {
+      name: 'orders_ledger_processor_reconcile',
+      // cash = money in (paid orders) − refunds − payouts, seen from orders, ledger and processor records
+      breaches: sql`
+        WITH figures AS (
+          SELECT
+            (SELECT coalesce(sum(amount_fen), 0) FROM ledger_postings
+              WHERE account = ${ACCOUNTS.cash} AND ${postings}) AS ledger_cash,
+            (SELECT coalesce(sum(total_fen), 0) FROM orders WHERE (paid_at IS NOT NULL
+                OR id IN (SELECT order_id FROM payments WHERE status = 'succeeded')) AND ${ownOrders})
+            - (SELECT coalesce(sum(amount_fen), 0) FROM refunds WHERE ${orderIdInScope(sql`order_id`, scope)})
+            - (SELECT coalesce(sum(payout_fen), 0) FROM statements
+                WHERE status = 'paid' AND ${merchantInScope(sql`merchant_id`, scope)}) AS order_cash,
+            (SELECT count(*) FROM statements WHERE status = 'paid' AND transfer_id IS NULL
+                AND ${merchantInScope(sql`merchant_id`, scope)}) AS untracked_transfers
+        )
+        SELECT * FROM figures WHERE ledger_cash <> order_cash OR untracked_transfers > 0`,
+      describe: (rows) =>
+        `cash: ledger ${String(rows[0]?.ledger_cash)}, from orders/refunds/payouts ${String(rows[0]?.order_cash)}, paid statements without transfer ${String(rows[0]?.untracked_transfers)}`,
+    },
+  ];
+}
+
+/**
+ * `audit.invariants`: the SPEC §4 invariants, each checked in SQL over the scope (a company's
+ * books for its staff, the whole deployment for the operator), with any breach described.
+ */
 export async function checkInvariants(
   db: DbOrTx,
+  scope: TenantScope = { kind: 'deployment' },
 ): Promise<{ ok: boolean; checks: InvariantCheck[] }> {
   const checks: InvariantCheck[] = [];
-  for (const check of CHECKS) {
+  for (const check of checksFor(scope)) {
     const { rows } = await db.execute<Record<string, unknown>>(check.breaches);
     checks.push({
       name: check.name,

@@ -7,10 +7,11 @@ import {
   type Db,
   type ReconciliationFinding,
 } from '@cgp/db';
-import { and, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type Stripe from 'stripe';
 import { fenToYuanText } from '../../lib/money';
+import { merchantInScope, orderIdInScope, type TenantScope } from '../identity/tenant-scope';
 
 /** How far back each nightly run looks: two days, so a night that failed is covered by the next. */
 export const RECONCILIATION_WINDOW_HOURS = 48;
@@ -154,20 +155,58 @@ export async function reconcileWithProcessor(
   return run!;
 }
 
-/** `audit.reconciliation`: the latest nightly runs, newest first, with their findings. */
-export async function latestReconciliations(db: Db, limit: number) {
+/** Of the findings' subjects, the ids that belong to the scope (statements, refunds, payments). */
+async function subjectsInScope(
+  db: Db,
+  findings: ReconciliationFinding[],
+  scope: TenantScope,
+): Promise<Set<string>> {
+  const ids = (type: string) =>
+    findings.filter((f) => f.subjectType === type).map((f) => f.subjectId);
+  const pick = async (type: string, table: SQL, condition: SQL) => {
+    const wanted = ids(type);
+    if (!wanted.length) return [];
+    const { rows } = await db.execute<{ id: string }>(
+      sql`SELECT id::text AS id FROM ${table} WHERE id::text IN ${wanted} AND ${condition}`,
+    );
+    return rows.map((r) => r.id);
+  };
+  const [own, refundsOwn, paymentsOwn] = await Promise.all([
+    pick('statement', sql`statements`, merchantInScope(sql`merchant_id`, scope)),
+    pick('refund', sql`refunds`, orderIdInScope(sql`order_id`, scope)),
+    pick('payment', sql`payments`, orderIdInScope(sql`order_id`, scope)),
+  ]);
+  return new Set([...own, ...refundsOwn, ...paymentsOwn]);
+}
+
+/**
+ * `audit.reconciliation`: the latest nightly runs, newest first. The operator sees every finding;
+ * a company's staff see only the findings about their own company's payouts, refunds and payments.
+ */
+export async function latestReconciliations(db: Db, scope: TenantScope, limit: number) {
   const rows = await db
     .select()
     .from(reconciliationRuns)
     .orderBy(desc(reconciliationRuns.finishedAt))
     .limit(limit);
-  return rows.map((r) => ({
-    id: r.id,
-    ok: r.ok,
-    windowFrom: r.windowFrom.toISOString(),
-    windowTo: r.windowTo.toISOString(),
-    finishedAt: r.finishedAt.toISOString(),
-    checked: r.checked,
-    findings: r.findings,
-  }));
+  const own =
+    scope.kind === 'deployment'
+      ? null
+      : await subjectsInScope(
+          db,
+          rows.flatMap((r) => r.findings),
+          scope,
+        );
+  return rows.map((r) => {
+    const findings = own ? r.findings.filter((f) => own.has(f.subjectId)) : r.findings;
+    return {
+      id: r.id,
+      ok: findings.length === 0,
+      windowFrom: r.windowFrom.toISOString(),
+      windowTo: r.windowTo.toISOString(),
+      finishedAt: r.finishedAt.toISOString(),
+      checked: r.checked,
+      findings,
+    };
+  });
 }

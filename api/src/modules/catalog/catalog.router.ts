@@ -1,16 +1,16 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { authedProcedure } from '../../trpc';
+import { marketProcedure } from '../../trpc';
 import { listServicesInput, listSlotsInput, serviceIdInput } from './catalog.schema';
 import { getService, listServices, listSlots } from './catalog.service';
 
 export const catalogRouter = {
-  services: authedProcedure
+  services: marketProcedure
     .input(listServicesInput)
     .query(({ ctx, input }) => listServices(ctx.db, ctx.actor, input)),
-  service: authedProcedure
+  service: marketProcedure
     .input(serviceIdInput)
     .query(({ ctx, input }) => getService(ctx.db, ctx.actor, input.id)),
-  slots: authedProcedure
+  slots: marketProcedure
     .input(listSlotsInput)
     .query(({ ctx, input }) => listSlots(ctx.db, ctx.actor, input)),
 } satisfies TRPCRouterRecord;

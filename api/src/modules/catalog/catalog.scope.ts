@@ -35,6 +35,8 @@ export function serviceScope(actor: Actor, communityId?: string): ServiceScope {
         shape: communityId ? 'property_in' : 'property',
         values: { scopeId: actor.companyId, communityId },
       };
+    case 'platform_admin':
+      throw new Forbidden('The platform operator does not browse a community catalog');
   }
 }
 

@@ -24,11 +24,12 @@ let seed: EligibleOrdersSeed;
 let server: Server;
 let base: string;
 let routes: ReturnType<typeof consoleRoutes>;
-const tokens: Record<'auditor' | 'ops' | 'resident' | 'merchant', string> = {
+const tokens: Record<'auditor' | 'ops' | 'resident' | 'merchant' | 'admin', string> = {
   auditor: '',
   ops: '',
   resident: '',
   merchant: '',
+  admin: '',
 };
 
 beforeAll(async () => {
@@ -44,6 +45,7 @@ beforeAll(async () => {
     (await f.createPropertyUser(seed.companyId, 'property_ops')).id,
   );
   tokens.resident = await tokenFor(deps, seed.residentId);
+  tokens.admin = await tokenFor(deps, (await f.createPlatformAdmin()).id);
   tokens.merchant = await tokenFor(deps, (await f.createMerchantStaff(seed.merchantIds[0]!)).id);
   routes = consoleRoutes(deps);
   const app = createApp(deps, { mount: routes.mount });
@@ -178,20 +180,36 @@ describe('CSV export', () => {
 });
 
 describe('queue dashboard', () => {
-  it('is for property_ops only', async () => {
+  it('is for the platform operator only: every company role gets 403', async () => {
     const url = `${base}/console/queues`;
     expect((await fetch(url)).status).toBe(401);
-    for (const who of ['resident', 'merchant', 'auditor'] as const) {
+    for (const who of ['resident', 'merchant', 'auditor', 'ops'] as const) {
       const res = await fetch(url, { headers: bearer(tokens[who]) });
       expect(`${who} ${res.status}`).toBe(`${who} 403`);
+      const api = await fetch(`${url}/api/queues`, { headers: bearer(tokens[who]) });
+      expect(`${who} ${api.status}`).toBe(`${who} 403`);
+      // Nor may they act on any company's jobs: pause, promote, clean.
+      const pause = await fetch(`${url}/api/queues/settlement/pause`, {
+        method: 'PUT',
+        headers: bearer(tokens[who]),
+      });
+      expect(`${who} ${pause.status}`).toBe(`${who} 403`);
     }
-    const api = await fetch(`${url}/api/queues`, { headers: bearer(tokens.auditor) });
-    expect(api.status).toBe(403);
 
-    const page = await fetch(url, { headers: { cookie: `cgp_session=${tokens.ops}` } });
+    const page = await fetch(url, { headers: { cookie: `cgp_session=${tokens.admin}` } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<html');
-    const queues = await fetch(`${url}/api/queues`, { headers: bearer(tokens.ops) });
+    // A sibling site's page cannot make the operator's browser act on the queues.
+    const forged = await fetch(`${url}/api/queues/settlement/pause`, {
+      method: 'PUT',
+      headers: {
+        cookie: `cgp_session=${tokens.admin}`,
+        origin: 'http://evil.127.0.0.1.nip.io',
+        'sec-fetch-site': 'same-site',
+      },
+    });
+    expect(forged.status).toBe(403);
+    const queues = await fetch(`${url}/api/queues`, { headers: bearer(tokens.admin) });
     expect(queues.status).toBe(200);
     const body = (await queues.json()) as { queues: { name: string }[] };
     expect(body.queues.map((q) => q.name).sort()).toEqual(

@@ -4,7 +4,7 @@ import { NotFound } from '../../errors';
 import { decodeCursor, page } from '../../lib/cursor';
 import type { PropertyActor } from '../identity/actor';
 import { iso, num, str, type Row } from './sql-row';
-import { orderOfCompany } from './company-scope';
+import { companyScope, orderInScope } from '../identity/tenant-scope';
 import type { ConsoleOrdersInput } from './console.schema';
 
 /**
@@ -24,7 +24,7 @@ export async function listConsoleOrders(
       FROM orders o
       JOIN merchants m ON m.id = o.merchant_id
       LEFT JOIN statement_lines sl ON sl.order_id = o.id
-     WHERE ${orderOfCompany('o', actor.companyId)}
+     WHERE ${orderInScope('o', companyScope(actor.companyId))}
        AND o.earned_at >= ${input.from}::timestamptz AND o.earned_at < ${input.to}::timestamptz
        ${input.merchantId ? sql`AND o.merchant_id = ${input.merchantId}` : sql``}
        ${input.category ? sql`AND o.category = ${input.category}` : sql``}

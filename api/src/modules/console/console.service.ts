@@ -4,7 +4,7 @@ import { NotFound } from '../../errors';
 import { recordAudit } from '../audit/audit-log';
 import type { PropertyActor } from '../identity/actor';
 import { iso, str, type Row } from './sql-row';
-import { orderOfCompany } from './company-scope';
+import { companyScope, orderInScope } from '../identity/tenant-scope';
 import type { AuditLogInput } from './console.schema';
 
 /** `console.disputes`: open (oldest first, so nobody waits longest) or resolved (newest first). */
@@ -17,7 +17,7 @@ export async function listDisputes(db: DbOrTx, actor: PropertyActor, status: 'op
       JOIN orders o ON o.id = d.order_id
       JOIN merchants m ON m.id = o.merchant_id
       JOIN users u ON u.id = o.resident_id
-     WHERE ${orderOfCompany('o', actor.companyId)}
+     WHERE ${orderInScope('o', companyScope(actor.companyId))}
        AND d.resolved_at IS ${status === 'open' ? sql`NULL` : sql`NOT NULL`}
      ORDER BY ${status === 'open' ? sql`d.opened_at ASC` : sql`d.resolved_at DESC`}
      LIMIT 200`);

@@ -6,14 +6,17 @@ import express, { type Router } from 'express';
 import type { AppDeps } from '../../deps';
 import { openRedis, queuePrefix, type RedisClient } from '../../redis';
 import { QUEUES } from '../outbox/queues';
-import { requireStaff } from '../identity/http-session';
+import { isPlatformAdmin } from '../identity/actor';
+import { requireSession } from '../identity/http-session';
 
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 
 export const QUEUE_DASHBOARD_PATH = '/console/queues';
 
 /**
- * bull-board over the platform's queues at `/console/queues`, for property_ops only (SPEC §6).
+ * bull-board over the platform's queues at `/console/queues`, for the platform operator only
+ * (SPEC §6): the queues are deployment-wide, so a company's staff would see and move every
+ * company's jobs. They see their own company's job state in the console instead.
  * Its Redis connection and queues are made on the first authorised request, so an API that
  * nobody opens the dashboard on holds no extra connection.
  */
@@ -42,7 +45,12 @@ export function queueDashboard(deps: AppDeps): { routes: Router; close: () => Pr
   };
 
   const routes = express.Router();
-  routes.use(QUEUE_DASHBOARD_PATH, requireStaff(deps, ['property_ops']), (req, res, next) => {
+  const operatorOnly = requireSession(
+    deps,
+    isPlatformAdmin,
+    'Only the platform operator may open the queue dashboard',
+  );
+  routes.use(QUEUE_DASHBOARD_PATH, operatorOnly, (req, res, next) => {
     open().router(req, res, next);
   });
   return {

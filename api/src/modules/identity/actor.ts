@@ -1,4 +1,5 @@
-export type Role = 'resident' | 'merchant_staff' | 'property_auditor' | 'property_ops';
+export type Role =
+  'resident' | 'merchant_staff' | 'property_auditor' | 'property_ops' | 'platform_admin';
 
 /** Who is asking: the signed-in user with what they belong to. */
 export interface Actor {
@@ -32,3 +33,12 @@ export const isMerchantStaff = (a: Actor): a is MerchantActor =>
   a.role === 'merchant_staff' && a.merchantId !== null && a.merchantRole !== null;
 export const isPropertyStaff = (a: Actor): a is PropertyActor =>
   (a.role === 'property_auditor' || a.role === 'property_ops') && a.companyId !== null;
+
+export type PlatformAdminActor = Actor & { role: 'platform_admin' };
+
+/** The deployment's operator: queues and processor-wide reconciliation, no tenant's people. */
+export const isPlatformAdmin = (a: Actor): a is PlatformAdminActor => a.role === 'platform_admin';
+
+/** Staff whose sessions end sooner when idle: they handle money and other people's data. */
+export const isStaffRole = (role: Role): boolean =>
+  role === 'property_auditor' || role === 'property_ops' || role === 'platform_admin';

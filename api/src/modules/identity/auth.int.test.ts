@@ -232,6 +232,97 @@ describe('sessions', () => {
     }
   });
 
+  it('changes the password, ending every other session but keeping this one', async () => {
+    const resident = await deps.factories.createResident();
+    const signIn = async (ip: string) => {
+      const { caller, jar } = await anonymous(ip);
+      await caller.auth.login({ phone: resident.phone, password: resident.password });
+      return jar.token!;
+    };
+    const [phone, laptop, tablet] = [
+      await signIn('10.6.0.1'),
+      await signIn('10.6.0.2'),
+      await signIn('10.6.0.3'),
+    ];
+    const onPhone = createCaller(await createContextInner({ deps, token: phone, ip: '10.6.0.1' }));
+
+    const wrong = await errorOf(
+      onPhone.auth.changePassword({ currentPassword: 'not-it', newPassword: 'a-new-secret-1' }),
+    );
+    expect(wrong.code).toBe('BAD_REQUEST');
+    const tooShort = await errorOf(
+      onPhone.auth.changePassword({ currentPassword: resident.password, newPassword: 'short' }),
+    );
+    expect(tooShort.code).toBe('BAD_REQUEST');
+
+    await expect(
+      onPhone.auth.changePassword({
+        currentPassword: resident.password,
+        newPassword: 'a-new-secret-1',
+      }),
+    ).resolves.toEqual({ otherSessionsEnded: 2 });
+    for (const other of [laptop, tablet]) {
+      const caller = createCaller(await createContextInner({ deps, token: other }));
+      expect((await errorOf(caller.auth.me())).code).toBe('UNAUTHORIZED');
+    }
+    const stillIn = createCaller(await createContextInner({ deps, token: phone }));
+    expect((await stillIn.auth.me()).id).toBe(resident.id);
+
+    const { caller } = await anonymous('10.6.0.1');
+    expect(
+      (await errorOf(caller.auth.login({ phone: resident.phone, password: resident.password })))
+        .code,
+    ).toBe('UNAUTHORIZED');
+    const fresh = await caller.auth.login({ phone: resident.phone, password: 'a-new-secret-1' });
+    expect(fresh.user.id).toBe(resident.id);
+  });
+
+  it('ends a session left idle past its limit, sooner for staff', async () => {
+    const { sessions } = await import('@cgp/db');
+    const { eq } = await import('drizzle-orm');
+    const { hashToken } = await import('./session.service');
+    const resident = await deps.factories.createResident();
+    const { caller, jar } = await anonymous('10.6.1.1');
+    await caller.auth.login({ phone: resident.phone, password: resident.password });
+    const auditor = await deps.factories.createPropertyUser(
+      resident.community.companyId,
+      'property_auditor',
+    );
+    const staff = await anonymous('10.6.1.2');
+    await staff.caller.auth.login({ phone: auditor.phone, password: auditor.password });
+
+    const [residentRow] = await deps.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, hashToken(jar.token!)));
+    const [staffRow] = await deps.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, hashToken(staff.jar.token!)));
+    expect(residentRow!.idleSeconds).toBe(deps.env.SESSION_IDLE_HOURS * 3600);
+    expect(staffRow!.idleSeconds).toBe(deps.env.STAFF_SESSION_IDLE_MINUTES * 60);
+
+    // Used a while ago but within its limit: still good, and the use is recorded.
+    const recently = new Date(Date.now() - 10 * 60_000);
+    await deps.db.update(sessions).set({ lastSeenAt: recently });
+    const me = createCaller(await createContextInner({ deps, token: jar.token }));
+    expect((await me.auth.me()).id).toBe(resident.id);
+    const [touched] = await deps.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, hashToken(jar.token!)));
+    expect(touched!.lastSeenAt.getTime()).toBeGreaterThan(recently.getTime());
+
+    // Idle past the staff limit (but not the resident's): the staff session is over.
+    const idle = new Date(Date.now() - (deps.env.STAFF_SESSION_IDLE_MINUTES + 1) * 60_000);
+    await deps.db.update(sessions).set({ lastSeenAt: idle });
+    const staffMe = createCaller(await createContextInner({ deps, token: staff.jar.token }));
+    expect((await errorOf(staffMe.auth.me())).code).toBe('UNAUTHORIZED');
+    expect(
+      (await createCaller(await createContextInner({ deps, token: jar.token })).auth.me()).id,
+    ).toBe(resident.id);
+  });
+
   it('stores only a hash of the token', async () => {
     const resident = await deps.factories.createResident();
     const { caller, jar } = await anonymous('10.5.0.1');

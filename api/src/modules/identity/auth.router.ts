@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { authedProcedure, publicProcedure } from '../../trpc';
-import { loginInput } from './auth.schema';
-import { describeActor, login } from './auth.service';
+import { changePasswordInput, loginInput } from './auth.schema';
+import { changePassword, describeActor, login } from './auth.service';
 import { revokeSession } from './session.service';
 
 export const authRouter = {
@@ -10,6 +10,10 @@ export const authRouter = {
       ip: ctx.ip,
       userAgent: ctx.userAgent,
       ttlHours: ctx.env.SESSION_TTL_HOURS,
+      idleSeconds: {
+        user: ctx.env.SESSION_IDLE_HOURS * 3600,
+        staff: ctx.env.STAFF_SESSION_IDLE_MINUTES * 60,
+      },
       limiter: ctx.loginLimiter,
     });
     ctx.cookies.set(session.token, session.expiresAt);
@@ -26,6 +30,15 @@ export const authRouter = {
     ctx.cookies.clear();
     return { ok: true as const };
   }),
+
+  /** Changes the password and signs the user out everywhere else. */
+  changePassword: authedProcedure.input(changePasswordInput).mutation(({ ctx, input }) =>
+    changePassword(ctx.db, ctx.actor, input, {
+      ip: ctx.ip,
+      token: ctx.token,
+      limiter: ctx.loginLimiter,
+    }),
+  ),
 
   me: authedProcedure.query(({ ctx }) => describeActor(ctx.actor)),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,7 @@
 import { parse as parseCookies } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
+import { ORIGIN_REFUSAL, passesOriginCheck } from '../../own-site';
 import {
   isMerchantStaff,
   isPropertyStaff,
@@ -17,20 +18,27 @@ declare module 'express-serve-static-core' {
   }
 }
 
-function tokenOf(req: Request): string | null {
+function tokenOf(req: Request): { token: string; byCookie: boolean } | null {
   const bearer = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return bearer ?? parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
+  if (bearer) return { token: bearer, byCookie: false };
+  const cookie = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+  return cookie ? { token: cookie, byCookie: true } : null;
 }
 
 /**
  * Guards a plain HTTP route beside tRPC (CSV exports, the queue dashboard) with the same session
- * as tRPC, cookie or Bearer: 401 without a valid session, 403 for anyone `allowed` refuses.
+ * as tRPC, cookie or Bearer: 401 without a valid session, 403 for anyone `allowed` refuses, and
+ * 403 for a cookie-carrying request that another site's page made the browser send (CSRF).
  */
 export function requireSession(deps: AppDeps, allowed: (actor: Actor) => boolean, refusal: string) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const token = tokenOf(req);
-      const actor = token ? await resolveSession(deps.db, token) : null;
+      const session = tokenOf(req);
+      if (session?.byCookie && !passesOriginCheck(req, deps.env.PUBLIC_URL)) {
+        res.status(403).json({ error: { message: ORIGIN_REFUSAL } });
+        return;
+      }
+      const actor = session ? await resolveSession(deps.db, session.token) : null;
       if (!actor) {
         res.status(401).json({ error: { message: 'Please sign in first' } });
         return;

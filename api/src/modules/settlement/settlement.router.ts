@@ -1,14 +1,16 @@
-import { merchants, statements } from '@cgp/db';
+import { statements } from '@cgp/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
+import { companyScope, merchantInScope } from '../identity/tenant-scope';
 import { merchantOwnerProcedure, opsProcedure, propertyProcedure } from '../../trpc';
+import { jobState } from './job-state.service';
 import { retryPayout } from './pay-statement';
 import { settleCompanyNow } from './settle-now';
 import { listStatementsInput, statementIdInput } from './settlement.schema';
 import { getStatement, listStatements, merchantEarnings } from './statements.service';
 
 const ofCompany = (companyId: string) =>
-  sql`${statements.merchantId} IN (SELECT ${merchants.id} FROM ${merchants} WHERE ${merchants.companyId} = ${companyId})`;
+  merchantInScope(sql`${statements.merchantId}`, companyScope(companyId));
 
 /** Settlement for property staff (`settlement.*`). */
 export const settlementRouter = {
@@ -18,6 +20,10 @@ export const settlementRouter = {
     await getStatement(ctx.db, ofCompany(ctx.actor.companyId), input.id);
     return retryPayout(ctx.db, input.id, ctx.actor);
   }),
+  /** Its company's settlement runs, payouts and failed jobs, for the console. */
+  jobState: propertyProcedure.query(({ ctx }) =>
+    jobState(ctx.db, companyScope(ctx.actor.companyId)),
+  ),
   statements: propertyProcedure
     .input(listStatementsInput)
     .query(({ ctx, input }) => listStatements(ctx.db, ofCompany(ctx.actor.companyId), input)),
