@@ -88,6 +88,10 @@ printTable(`catalog reads — ${SECONDS} s, ${CONNECTIONS} connections, ${machin
   row('catalog.services', services),
   row('catalog.slots (14 days)', slots),
 ]);
+const goal = services.rps / me.rps;
+console.log(
+  `catalog.services ${goal.toFixed(2)}× auth.me (goal ≥ 0.8×: ${goal >= 0.8 ? 'met' : 'not met'})`,
+);
 const ratios = (m: { rps: number }) =>
   [trivial, health, me].map((c) => `${(m.rps / c.rps).toFixed(3)}×`).join(' / ');
 console.log(

@@ -38,6 +38,9 @@ export async function buildStatements(
   const runId = randomUUID();
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SETTLEMENT_LOCK})`);
+    // PostgreSQL's JIT spent about a second compiling this statement's ~120 functions on every run,
+    // longer than a day's run of a few thousand orders takes to execute, and saved nothing at 10^6.
+    await tx.execute(sql`SET LOCAL jit = off`);
     const { rows } = await tx.execute<{
       id: string;
       merchant_id: string;
