@@ -43,6 +43,12 @@ export const statements = pgTable(
     orderCount: integer('order_count').notNull(),
     transferId: text('transfer_id').unique(),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * Which idempotency key the next transfer attempt uses. It moves on only after the processor
+     * refused the last one (a refusal is replayed under its key for 24 hours) and a lookup by
+     * transfer group then proves no transfer exists, so a new key can never pay twice.
+     */
+    transferKeyGeneration: integer('transfer_key_generation').notNull().default(0),
     failureReason: text('failure_reason'),
     createdAt: ts('created_at').notNull().defaultNow(),
     paidAt: ts('paid_at'),

@@ -277,6 +277,7 @@ export default {
     careRecipientRequired: 'Please tell us who will be cared for',
     bookingChanged: 'Your booking changed. Please submit it again',
     notPayable: 'This order does not need paying now',
+    amountTooSmall: 'Online payment needs at least ¥4.00; please contact the merchant',
     paymentWindowClosed: 'The time to pay has run out and the order is closed',
     paymentProcessing: 'This order is paid; the payment is being confirmed',
     orderChanged: 'This order has changed. Please refresh and look again',

@@ -268,6 +268,7 @@ export default {
     careRecipientRequired: '请填写被看护人的信息',
     bookingChanged: '预约内容有变化，请重新提交',
     notPayable: '这个订单现在不需要支付',
+    amountTooSmall: '在线支付最低 ¥4.00，请联系商家',
     paymentWindowClosed: '支付时间已过，订单已关闭',
     paymentProcessing: '订单已付款，正在确认支付结果，请稍候',
     orderChanged: '订单状态已经变化，请刷新后再看',

@@ -62,6 +62,8 @@ export function errorMessageKey(error: unknown): { key: string; params?: Record<
       return { key: 'errors.paymentWindowClosed' };
     case 'payment_processing':
       return { key: 'errors.paymentProcessing' };
+    case 'amount_too_small':
+      return { key: 'errors.amountTooSmall' };
     case 'invalid_transition':
       return { key: 'errors.orderChanged' };
     case 'deadline':

@@ -105,10 +105,17 @@ export async function openCheckout(
 
   const name = [row.titleZh, row.titleEn].filter(Boolean).join(' ');
   // One key per attempt: a retry (or a concurrent click) gets the same session back from Stripe.
-  const session = await stripe.checkout.sessions.create(
-    sessionParams(order, name, ctx.env.PUBLIC_URL),
-    { idempotencyKey: `checkout_${order.id}_${attempts.length}` },
-  );
+  const session = await stripe.checkout.sessions
+    .create(sessionParams(order, name, ctx.env.PUBLIC_URL), {
+      idempotencyKey: `checkout_${order.id}_${attempts.length}`,
+    })
+    .catch((error: unknown) => {
+      // The processor's minimum charge (¥4.00 for CNY): a refusal the resident should read.
+      if ((error as { code?: unknown }).code === 'amount_too_small') {
+        throw new Conflict('amount_too_small', 'The amount is below the minimum online payment');
+      }
+      throw error;
+    });
   if (!session.url) throw new Error(`Checkout Session ${session.id} has no URL`);
   await ctx.db
     .insert(payments)

@@ -8,6 +8,7 @@ import { ACCOUNTS } from '../ledger/accounts';
 import { postEntry } from '../ledger/post';
 import { enqueue } from '../outbox/outbox';
 import { QUEUES } from '../outbox/queues';
+import { isProcessorRefusal } from '../payments/processor-errors';
 
 export type PayoutOutcome = 'paid' | 'already_settled';
 
@@ -15,10 +16,34 @@ export type PayoutOutcome = 'paid' | 'already_settled';
 export class MerchantNotPayable extends Error {}
 
 /**
+ * The transfer already made for a statement, if any: looked up at the processor by transfer group
+ * before every attempt, so an answer that was lost (and an idempotency key that has since expired)
+ * never leads to a second transfer.
+ */
+async function existingTransfer(
+  stripe: Stripe,
+  statementId: string,
+): Promise<Stripe.Transfer | null> {
+  const found = await stripe.transfers.list({ transfer_group: statementId, limit: 10 });
+  const ours = found.data.filter((t) => t.metadata?.statement_id === statementId);
+  if (ours.length > 1) {
+    throw new Error(`Statement ${statementId} has ${ours.length} transfers at the processor`);
+  }
+  return ours[0] ?? null;
+}
+
+/** The idempotency key of a transfer attempt; generation 0 keeps the plain statement id. */
+export function transferKey(statementId: string, generation: number): string {
+  return generation === 0 ? statementId : `${statementId}:${generation}`;
+}
+
+/**
  * Pays one statement (SPEC §5): a Stripe transfer to the merchant's connected account with
- * idempotency key and transfer_group = statement id, so a retry after a crash anywhere creates no
- * second transfer; then, in one transaction, the statement is marked paid and the payout posted
- * (Dr payable / Cr cash, keyed by the statement). Safe to run any number of times.
+ * transfer_group = statement id; then, in one transaction, the statement is marked paid and the
+ * payout posted (Dr payable / Cr cash, keyed by the statement). Before creating anything it looks
+ * the statement's transfer up at the processor. The idempotency key is the statement id (plus a
+ * generation that moves on only after a refusal, which the processor replays under its key), so
+ * concurrent or repeated attempts make one transfer. Safe to run any number of times.
  */
 export async function payStatement(
   db: Db,
@@ -45,23 +70,42 @@ export async function payStatement(
     .set({ attempts: sql`${statements.attempts} + 1`, updatedAt: new Date() })
     .where(eq(statements.id, statementId));
 
-  const transfer = await stripe.transfers.create(
-    {
-      amount: statement.payoutFen,
-      currency: 'cny',
-      destination: row.accountId,
-      transfer_group: statement.id,
-      metadata: { statement_id: statement.id, merchant_id: statement.merchantId },
-    },
-    { idempotencyKey: statement.id },
-  );
+  const generation = statement.transferKeyGeneration;
+  let transfer = await existingTransfer(stripe, statement.id);
+  if (!transfer) {
+    try {
+      transfer = await stripe.transfers.create(
+        {
+          amount: statement.payoutFen,
+          currency: 'cny',
+          destination: row.accountId,
+          transfer_group: statement.id,
+          metadata: { statement_id: statement.id, merchant_id: statement.merchantId },
+        },
+        { idempotencyKey: transferKey(statement.id, generation) },
+      );
+    } catch (error) {
+      // The processor keeps a refusal under its key; the next attempt (after a new lookup) takes a
+      // fresh key. Guarded, so concurrent attempts refused under one key move it on once.
+      if (isProcessorRefusal(error)) {
+        await db
+          .update(statements)
+          .set({ transferKeyGeneration: generation + 1, updatedAt: new Date() })
+          .where(
+            and(eq(statements.id, statement.id), eq(statements.transferKeyGeneration, generation)),
+          );
+      }
+      throw error;
+    }
+  }
+  const made = transfer;
 
   await db.transaction(async (tx) => {
     const [paid] = await tx
       .update(statements)
       .set({
         status: 'paid',
-        transferId: transfer.id,
+        transferId: made.id,
         paidAt: new Date(),
         failureReason: null,
         updatedAt: new Date(),
@@ -73,7 +117,7 @@ export async function payStatement(
       kind: 'payout',
       idempotencyKey: `payout:${statement.id}`,
       statementId: statement.id,
-      memo: `transfer ${transfer.id}`,
+      memo: `transfer ${made.id}`,
       lines: [
         {
           account: ACCOUNTS.payable(statement.merchantId),

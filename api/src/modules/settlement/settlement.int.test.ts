@@ -13,7 +13,7 @@ import {
 import { checkInvariants } from '../audit/invariants.service';
 import { recordRefund } from '../ledger/order-money';
 import { buildStatements } from './build-statements';
-import { payStatement, redriveOrphanedPayouts } from './pay-statement';
+import { markPayoutFailed, payStatement, redriveOrphanedPayouts } from './pay-statement';
 
 let deps: PaymentTestDeps;
 beforeAll(async () => {
@@ -447,5 +447,78 @@ describe('payouts whose job is gone', () => {
     expect(ours(await redriveOrphanedPayouts(deps.db))).toEqual([]);
     for (const id of pending) expect((await payoutJobs(id)).rows[0]!.n).toBe(2);
     expect((await payoutJobs(paid!)).rows[0]!.n).toBe(1);
+  });
+});
+
+/** The cash side of every payout posting of a statement: one line per transfer booked. */
+async function payoutPostings(statementId: string): Promise<number[]> {
+  const rows = await deps.db
+    .select({ amountFen: ledgerPostings.amountFen })
+    .from(ledgerPostings)
+    .where(
+      sql`${ledgerPostings.statementId} = ${statementId} AND ${ledgerPostings.account} = 'cash:stripe'`,
+    );
+  return rows.map((r) => r.amountFen);
+}
+
+describe('a payout the processor agrees with', () => {
+  it('looks the transfer up before a retry, so lost answers and an expired key never pay twice', async () => {
+    const m = await deps.factories.createMarketplace();
+    await onboard(m.merchant.id);
+    await fundPlatform(100_000);
+    await confirmedOrder(m);
+    const [statement] = (await buildStatements(deps.db, { merchantIds: [m.merchant.id] }))
+      .statements;
+    // The transfer is made at the processor, but every answer to every attempt is lost.
+    deps.sandbox.faults.inject({
+      kind: 'drop_after_commit',
+      method: 'POST',
+      path: '/v1/transfers',
+      times: 10,
+    });
+    const noRetry = deps.sandbox.stripe({ maxNetworkRetries: 0 });
+    await expect(payStatement(deps.db, noRetry, statement!.id)).rejects.toThrow();
+    deps.sandbox.faults.clear();
+    await markPayoutFailed(deps.db, statement!.id, 'connection lost');
+    // A day later Stripe has forgotten the key; ops press retry.
+    await deps.sandbox.forgetIdempotencyKeys();
+    const ops = await callerFor(
+      deps,
+      (await deps.factories.createPropertyUser(m.community.companyId, 'property_ops')).id,
+    );
+    await ops.settlement.retryPayout({ id: statement!.id });
+    expect(await payStatement(deps.db, deps.payments.stripe, statement!.id)).toBe('paid');
+
+    const made = await deps.payments.stripe.transfers.list({ transfer_group: statement!.id });
+    expect(made.data).toHaveLength(1);
+    const [row] = await deps.db.select().from(statements).where(eq(statements.id, statement!.id));
+    expect(row).toMatchObject({ status: 'paid', transferId: made.data[0]!.id });
+    expect(await payoutPostings(statement!.id)).toEqual([-statement!.payoutFen]);
+  });
+
+  it('after balance_insufficient (replayed under its key) pays once funds arrive, with a new key', async () => {
+    const m = await deps.factories.createMarketplace();
+    await onboard(m.merchant.id);
+    await confirmedOrder(m);
+    const [statement] = (await buildStatements(deps.db, { merchantIds: [m.merchant.id] }))
+      .statements;
+    const available = (await deps.payments.stripe.balance.retrieve()).available[0]!.amount;
+    // Spend everything so the payout cannot be covered.
+    if (available > 0) {
+      const sink = await onboard((await deps.factories.createMarketplace()).merchant.id);
+      await deps.payments.stripe.transfers.create({
+        amount: available,
+        currency: 'cny',
+        destination: sink,
+      });
+    }
+    await expect(payStatement(deps.db, deps.payments.stripe, statement!.id)).rejects.toMatchObject({
+      code: 'balance_insufficient',
+    });
+    await fundPlatform(statement!.payoutFen);
+    expect(await payStatement(deps.db, deps.payments.stripe, statement!.id)).toBe('paid');
+    const made = await deps.payments.stripe.transfers.list({ transfer_group: statement!.id });
+    expect(made.data.map((t) => t.amount)).toEqual([statement!.payoutFen]);
+    expect(await payoutPostings(statement!.id)).toEqual([-statement!.payoutFen]);
   });
 });

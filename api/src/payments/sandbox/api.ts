@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import type { z } from 'zod';
-import { invalidRequest, unauthorized } from './errors';
+import { invalidRequest, SandboxError, unauthorized } from './errors';
 import type { RequestInfo } from './events';
 import { expandObject } from './expand';
 import {
@@ -149,13 +149,25 @@ export function createApiRoutes(deps: ApiDeps): ApiRoutes {
               requestId: locals(res).requestId,
             }
           : null;
+        const requestId = locals(res).requestId;
         const outcome = await transaction(deps.pool, async (tx) => {
           const stored = idempotent ? await claimIdempotencyKey(tx, idempotent) : null;
           if (stored) return { ...stored, replayed: true };
-          const result = await handler(context(req, res, tx), params);
-          const body = await expandObject(tx, result, expandOf(raw));
-          if (idempotent) await recordIdempotentResponse(tx, idempotent, 200, body);
-          return { status: 200, body, requestId: locals(res).requestId, replayed: false };
+          // Execution begins here: from now on its first answer, a refusal included, is what the
+          // key replays for 24 hours, as Stripe does. The refusal's partial work is undone first.
+          await tx.query('SAVEPOINT execution');
+          try {
+            const result = await handler(context(req, res, tx), params);
+            const body = await expandObject(tx, result, expandOf(raw));
+            if (idempotent) await recordIdempotentResponse(tx, idempotent, 200, body);
+            return { status: 200, body, requestId, replayed: false };
+          } catch (error) {
+            if (!idempotent || !(error instanceof SandboxError)) throw error;
+            await tx.query('ROLLBACK TO SAVEPOINT execution');
+            const body = error.toBody();
+            await recordIdempotentResponse(tx, idempotent, error.status, body);
+            return { status: error.status, body, requestId, replayed: false };
+          }
         });
         deps.afterCommit();
         if (outcome.replayed) {

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { recordBalanceTransaction } from './balance';
+import { chargeFee, currentTerms, recordBalanceTransaction } from './balance';
 import { markExpired } from './checkout.service';
 import { invalidRequest } from './errors';
 import { AUTOMATIC, emitEvent } from './events';
@@ -105,11 +105,14 @@ export async function attemptCheckoutPayment(
   }
 
   const chargeId = newId('ch');
+  const terms = await currentTerms(tx);
   const balanceTransaction = await recordBalanceTransaction(tx, {
     type: 'charge',
     source: chargeId,
     amount: intent.amount,
     currency: intent.currency,
+    fee: chargeFee(intent.amount, terms),
+    availableOn: nowSeconds() + terms.availableAfterSeconds,
   });
   const charge = buildCharge({
     id: chargeId,

@@ -12,7 +12,7 @@ import {
   timestampParam,
 } from './params';
 import { PAYMENT_METHOD_TYPES } from './payment.objects';
-import { getObject, listObjects } from './store';
+import { getObject, listObjects, pageOf } from './store';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
@@ -44,7 +44,7 @@ const createParams = z.strictObject({
   customer_email: z.email().optional(),
   expires_at: timestampParam.optional(),
   locale: z.enum(['auto', 'en', 'zh', 'zh-HK', 'zh-TW']).optional(),
-  ui_mode: z.literal('hosted').optional(),
+  ui_mode: z.literal('hosted_page').optional(),
   payment_intent_data: z
     .strictObject({
       transfer_group: nonEmpty.optional(),
@@ -80,8 +80,13 @@ export function checkoutRoutes(api: ApiRoutes, publicUrl: string): void {
   api.get('/checkout/sessions/:id', expandOnly, async ({ db, path }) => {
     return (await getObject(db, 'checkout.session', path.id!)).data;
   });
-  api.get('/checkout/sessions/:id/line_items', z.strictObject(listParams), ({ db, path }) =>
-    sessionLineItems(db, path.id!),
+  api.get(
+    '/checkout/sessions/:id/line_items',
+    z.strictObject(listParams),
+    async ({ db, path }, params) => {
+      const all = await sessionLineItems(db, path.id!);
+      return pageOf(all.data, params, all.url, 'line_item');
+    },
   );
   api.post('/checkout/sessions/:id/expire', expandOnly, ({ db, path, request }) =>
     expireCheckoutSession(db, path.id!, request),

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { invalidRequest } from './errors';
+import { assertChargeable } from './money';
 import { AUTOMATIC, emitEvent, type RequestInfo } from './events';
 import { nowSeconds, randomToken } from './ids';
 import { buildLineItem, type PaymentMethodType, type PriceInput } from './payment.objects';
@@ -68,6 +69,7 @@ export async function createCheckoutSession(
     throw invalidRequest('All line items must use the same currency.', { param: 'line_items' });
   }
   const amount = lineItems.reduce((sum, li) => sum + li.amount_total, 0);
+  assertChargeable(amount, currency);
   const id = `cs_test_${randomToken(58)}`;
   const session: Stripe.Checkout.Session = {
     id,
@@ -132,7 +134,7 @@ export async function createCheckoutSession(
     subscription: null,
     success_url: input.success_url,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: 'hosted',
+    ui_mode: 'hosted_page',
     url: `${publicUrl}/c/pay/${id}`,
     wallet_options: null,
   };

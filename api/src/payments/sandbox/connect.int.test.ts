@@ -170,19 +170,21 @@ describe('Transfers', () => {
     expect((await stripe.transfers.list({ destination: account.id })).data).toEqual([]);
   });
 
-  it('refuses a transfer larger than the available balance, then allows it once funds arrive', async () => {
+  it('refuses a transfer larger than the available balance and replays that refusal under its key', async () => {
     const account = await onboardedAccount(stripe);
     const available = await availableCny(stripe);
-    const params = { amount: available + 1, currency: 'cny', destination: account.id };
-    await expect(
-      stripe.transfers.create(params, { idempotencyKey: 'statement-big' }),
-    ).rejects.toMatchObject({
+    const params = { amount: available + 400, currency: 'cny', destination: account.id };
+    const first = stripe.transfers.create(params, { idempotencyKey: 'statement-big' });
+    await expect(first).rejects.toMatchObject({ code: 'balance_insufficient' });
+    await paidCheckout(stripe, 400);
+    // Stripe saves the first answer after execution began, errors included, for 24 hours.
+    const again = stripe.transfers.create(params, { idempotencyKey: 'statement-big' });
+    await expect(again).rejects.toMatchObject({
       code: 'balance_insufficient',
+      headers: expect.objectContaining({ 'idempotent-replayed': 'true' }) as unknown,
     });
-    // A refusal stores no result under the key, so the payout job can retry the same key later.
-    await paidCheckout(stripe, 1);
-    const transfer = await stripe.transfers.create(params, { idempotencyKey: 'statement-big' });
-    expect(transfer.amount).toBe(available + 1);
+    const transfer = await stripe.transfers.create(params, { idempotencyKey: 'statement-big:1' });
+    expect(transfer.amount).toBe(available + 400);
     expect(await availableCny(stripe)).toBe(0);
   });
 

@@ -43,10 +43,20 @@ export function fingerprintParams(params: unknown): string {
 
 /**
  * Claims `key` inside the caller's transaction, so the claim and the state change it guards commit
- * or roll back together. A concurrent request with the same key waits on the row until the first
- * finishes, then sees its stored response. Returns that response when the key was used before with
- * the same request; throws Stripe's `idempotency_error` when it was used for a different one.
+ * or roll back together. While one request holds a key, a concurrent one with the same key gets
+ * Stripe's 409 `idempotency_key_in_use` (the SDK retries it, then sees the stored response).
+ * Returns that response when the key was used before with the same request; throws Stripe's
+ * `idempotency_error` when it was used for a different one.
  */
+function keyInUse(key: string): SandboxError {
+  return new SandboxError(
+    409,
+    'invalid_request_error',
+    `There is currently another in-progress request using this idempotency key ('${key}'). Try again later.`,
+    { code: 'idempotency_key_in_use' },
+  );
+}
+
 export async function claimIdempotencyKey(
   tx: Queryable,
   request: IdempotentRequest,
@@ -56,6 +66,11 @@ export async function claimIdempotencyKey(
       param: 'Idempotency-Key',
     });
   }
+  const { rows: locked } = await tx.query<{ ok: boolean }>(
+    'SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS ok',
+    [request.apiKeyHash, request.key],
+  );
+  if (!locked[0]?.ok) throw keyInUse(request.key);
   const inserted = await tx.query(
     `INSERT INTO stripe_sandbox.idempotency_keys
        (api_key_hash, key, method, path, fingerprint, request_id)

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import Stripe from 'stripe';
 import type { Logger } from '../../logger';
+import { setTerms, type SandboxTerms } from './balance';
 import { FaultInjector } from './faults';
 import { randomToken } from './ids';
 import { startMaintenance } from './maintenance';
@@ -18,6 +19,7 @@ import {
 } from './webhook-endpoints';
 import { DEFAULT_RETRY, WebhookDispatcher, type WebhookRetryOptions } from './webhooks';
 
+export type { SandboxTerms } from './balance';
 export type { ActiveFault, FaultKind, FaultRule } from './faults';
 export { FaultInjector } from './faults';
 export { signatureHeader } from './webhooks';
@@ -43,6 +45,8 @@ export interface PaymentSandboxOptions {
   webhookEndpoints?: WebhookEndpointInput[];
   /** Webhook retry schedule; tests shorten it. */
   retry?: Partial<WebhookRetryOptions>;
+  /** Fees, funds availability and dispute fee; kept in the database, all zero until set. */
+  terms?: Partial<SandboxTerms>;
   /** How often unpaid sessions past `expires_at` are expired; 30 s by default. */
   maintenanceIntervalMs?: number;
   logger?: Logger;
@@ -64,6 +68,10 @@ export interface PaymentSandbox {
   /** Resolves when every queued webhook was delivered or given up; rejects after `timeoutMs`. */
   waitForWebhooks(options?: { timeoutMs?: number }): Promise<void>;
   faults: FaultInjector;
+  /** Changes the terms later charges and disputes are made on. */
+  setTerms(terms: Partial<SandboxTerms>): Promise<SandboxTerms>;
+  /** Forgets every idempotency key now, as Stripe does after 24 hours. */
+  forgetIdempotencyKeys(): Promise<void>;
   /** Stops serving and delivering; undelivered webhooks stay queued for the next start. */
   close(): Promise<void>;
 }
@@ -103,6 +111,7 @@ export async function startPaymentSandbox(
     const webhookSecret =
       options.webhookSecret ??
       (await persistentSetting(pool, 'webhook_secret', newWebhookSecret()));
+    if (options.terms) await setTerms(pool, options.terms);
     for (const endpoint of options.webhookEndpoints ?? []) {
       await upsertWebhookEndpoint(pool, endpoint, webhookSecret);
     }
@@ -159,6 +168,10 @@ export async function startPaymentSandbox(
       removeWebhookEndpoint: (id) => removeWebhookEndpoint(pool, id),
       waitForWebhooks: ({ timeoutMs = 10_000 } = {}) => dispatcher.idle(timeoutMs),
       faults,
+      setTerms: (terms) => setTerms(pool, terms),
+      forgetIdempotencyKeys: async () => {
+        await pool.query('DELETE FROM stripe_sandbox.idempotency_keys');
+      },
       close: () => (closing ??= shutdown()),
     };
   } catch (error) {

@@ -150,7 +150,7 @@ describe('restarting the sandbox on the same database', () => {
       events: ['checkout.session.completed'],
     });
     try {
-      await paidCheckout(stripe, 100);
+      await paidCheckout(stripe, 400);
       await sandbox.waitForWebhooks({ timeoutMs: 30_000 });
       const event = down.deliveries[0]!.event;
       // Exactly three attempts for the event, all refused, then no more.

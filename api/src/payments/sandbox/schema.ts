@@ -36,6 +36,15 @@ CREATE TABLE IF NOT EXISTS stripe_sandbox.balance_transactions (
   currency text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+-- What the processor keeps (fee) and when the net becomes spendable (available_on), as Stripe does.
+ALTER TABLE stripe_sandbox.balance_transactions
+  ADD COLUMN IF NOT EXISTS fee bigint NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS available_on timestamptz NOT NULL DEFAULT now(),
+  ADD COLUMN IF NOT EXISTS reporting_category text,
+  ADD COLUMN IF NOT EXISTS description text,
+  ADD COLUMN IF NOT EXISTS seq bigserial;
+CREATE INDEX IF NOT EXISTS balance_transactions_source_idx
+  ON stripe_sandbox.balance_transactions (source);
 
 CREATE TABLE IF NOT EXISTS stripe_sandbox.idempotency_keys (
   api_key_hash text NOT NULL,

@@ -6,6 +6,7 @@ import { authenticate, createApiRoutes } from './api';
 import { balanceRoutes } from './balance';
 import { checkoutRoutes } from './checkout.routes';
 import { connectRoutes } from './connect.routes';
+import { disputeRoutes } from './disputes.routes';
 import { internalError, invalidRequest, SandboxError } from './errors';
 import { eventRoutes } from './events.routes';
 import { faultRuleSchema, type FaultInjector } from './faults';
@@ -58,6 +59,7 @@ export function createSandboxApp(deps: SandboxAppDeps): Express {
   connectRoutes(api, deps.publicUrl);
   transferRoutes(api);
   balanceRoutes(api);
+  disputeRoutes(api);
   eventRoutes(api);
   app.use('/v1', api.router);
   app.use(hostedRoutes(deps.pool, deps.afterCommit));

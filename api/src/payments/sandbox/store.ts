@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type Stripe from 'stripe';
+import { findBalanceTransaction } from './balance';
 import { resourceMissing } from './errors';
 
 /** A pool or a client inside a transaction: reads take either, state changes take the latter. */
@@ -19,6 +20,7 @@ export interface ObjectTypes {
   account: Stripe.Account;
   account_link: Stripe.AccountLink;
   transfer: Stripe.Transfer;
+  dispute: Stripe.Dispute;
   event: Stripe.Event;
 }
 export type ObjectType = keyof ObjectTypes;
@@ -135,6 +137,7 @@ export async function getObject<K extends ObjectType>(
 
 /** Any stored object by id, whatever its type: what `expand[]` resolves. */
 export async function findAnyObject(db: Queryable, id: string): Promise<unknown> {
+  if (id.startsWith('txn_')) return findBalanceTransaction(db, id);
   const { rows } = await db.query<{ data: unknown }>(
     'SELECT data FROM stripe_sandbox.objects WHERE id = $1',
     [id],
@@ -168,6 +171,14 @@ export async function listObjects<K extends ObjectType>(
   }
   const cursor = page.starting_after ?? page.ending_before;
   if (cursor) {
+    // Stripe refuses a cursor it does not know rather than answering an empty page.
+    const known = await db.query(
+      'SELECT 1 FROM stripe_sandbox.objects WHERE id = $1 AND type = $2',
+      [cursor, type],
+    );
+    if (known.rowCount === 0) {
+      throw resourceMissing(type, cursor, page.starting_after ? 'starting_after' : 'ending_before');
+    }
     values.push(cursor);
     const op = page.starting_after ? '<' : '>';
     where.push(`seq ${op} (SELECT seq FROM stripe_sandbox.objects WHERE id = $${values.length})`);
@@ -182,4 +193,37 @@ export async function listObjects<K extends ObjectType>(
   const data = rows.slice(0, page.limit).map((r) => r.data);
   if (page.ending_before) data.reverse();
   return { object: 'list', data, has_more: rows.length > page.limit, url };
+}
+
+/**
+ * A page of a list the sandbox keeps inside its parent object (a transfer's reversals, a
+ * session's line items), paged like `listObjects`: `limit`, and a cursor that must name an item.
+ */
+export function pageOf<T extends { id: string }>(
+  items: T[],
+  page: Partial<Page>,
+  url: string,
+  objectName: string,
+): Stripe.ApiList<T> {
+  const limit = page.limit ?? 10;
+  let start = 0;
+  let end = items.length;
+  const cursor = page.starting_after ?? page.ending_before;
+  if (cursor) {
+    const at = items.findIndex((item) => item.id === cursor);
+    if (at < 0) {
+      throw resourceMissing(
+        objectName,
+        cursor,
+        page.starting_after ? 'starting_after' : 'ending_before',
+      );
+    }
+    if (page.starting_after) start = at + 1;
+    else end = at;
+  }
+  const data = page.ending_before
+    ? items.slice(Math.max(start, end - limit), end)
+    : items.slice(start, start + limit);
+  const hasMore = page.ending_before ? end - limit > start : start + limit < end;
+  return { object: 'list', data, has_more: hasMore, url };
 }

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase } from '@cgp/db/testing';
+import { createTestDatabase, type TestDatabase } from '@cgp/db/testing';
 import type Stripe from 'stripe';
 import { startPaymentSandbox, type PaymentSandbox } from './index';
 
@@ -186,6 +186,8 @@ export interface SandboxUnderTest {
   stripe: Stripe;
   /** Subscribed to every event of the sandbox. */
   receiver: WebhookReceiver;
+  /** The sandbox's database, to look at or hold what a test needs. */
+  pool: TestDatabase['pool'];
   close(): Promise<void>;
 }
 
@@ -200,6 +202,7 @@ export async function startSandboxUnderTest(): Promise<SandboxUnderTest> {
     sandbox,
     stripe,
     receiver,
+    pool: db.pool,
     async close() {
       await sandbox.close();
       await receiver.close();

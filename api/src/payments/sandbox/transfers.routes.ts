@@ -9,7 +9,7 @@ import {
   metadataParam,
   nonEmpty,
 } from './params';
-import { getObject, listObjects } from './store';
+import { getObject, listObjects, pageOf } from './store';
 import { createTransfer, createTransferReversal } from './transfers.service';
 
 const createParams = z.strictObject({
@@ -17,6 +17,7 @@ const createParams = z.strictObject({
   currency: currencyParam,
   destination: nonEmpty,
   transfer_group: nonEmpty.optional(),
+  source_transaction: nonEmpty.optional(),
   description: z.string().optional(),
   metadata: metadataParam,
   expand: expandParam,
@@ -57,8 +58,14 @@ export function transferRoutes(api: ApiRoutes): void {
   api.get(
     '/transfers/:id/reversals',
     z.strictObject(listParams),
-    async ({ db, path }): Promise<Stripe.ApiList<Stripe.TransferReversal>> => {
-      return (await getObject(db, 'transfer', path.id!)).data.reversals;
+    async ({ db, path }, params): Promise<Stripe.ApiList<Stripe.TransferReversal>> => {
+      const { data: transfer } = await getObject(db, 'transfer', path.id!);
+      return pageOf(
+        transfer.reversals.data,
+        params,
+        `/v1/transfers/${transfer.id}/reversals`,
+        'transfer_reversal',
+      );
     },
   );
 }

@@ -1,5 +1,10 @@
 import type Stripe from 'stripe';
-import { availableBalance, lockBalance, recordBalanceTransaction } from './balance';
+import {
+  availableBalance,
+  balanceTransactionsOf,
+  lockBalance,
+  recordBalanceTransaction,
+} from './balance';
 import { invalidRequest, resourceMissing } from './errors';
 import { emitEvent, type RequestInfo } from './events';
 import { newId, nowSeconds } from './ids';
@@ -13,6 +18,40 @@ export interface CreateTransferInput {
   transfer_group?: string | undefined;
   description?: string | undefined;
   metadata?: Stripe.Metadata | undefined;
+  source_transaction?: string | undefined;
+}
+
+/**
+ * A transfer that names the charge it is paid from may go before the charge's funds are available
+ * (it follows them), but never beyond what is left of that charge. Returns when its funds come.
+ */
+async function fundsOfCharge(tx: Queryable, chargeId: string, amount: number): Promise<number> {
+  const { data: charge } = await getObject(tx, 'charge', chargeId, {
+    lock: true,
+    param: 'source_transaction',
+  });
+  if (charge.status !== 'succeeded') {
+    throw invalidRequest(
+      `Charge ${charge.id} did not succeed; nothing can be transferred from it.`,
+      {
+        param: 'source_transaction',
+      },
+    );
+  }
+  const { rows } = await tx.query<{ sent: string }>(
+    `SELECT COALESCE(sum((data->>'amount')::bigint - (data->>'amount_reversed')::bigint), 0)::text AS sent
+       FROM stripe_sandbox.objects WHERE type = 'transfer' AND data->>'source_transaction' = $1`,
+    [charge.id],
+  );
+  const left = charge.amount - charge.amount_refunded - Number(rows[0]!.sent);
+  if (amount > left) {
+    throw invalidRequest(
+      `Transfer amount (${formatYuan(amount)}) is greater than what is left of the source transaction ${charge.id} (${formatYuan(left)}).`,
+      { code: 'amount_too_large', param: 'amount' },
+    );
+  }
+  const [line] = await balanceTransactionsOf(tx, charge.id);
+  return line?.available_on ?? nowSeconds();
 }
 
 /**
@@ -35,12 +74,17 @@ export async function createTransfer(
     );
   }
   await lockBalance(tx);
-  const available = await availableBalance(tx, input.currency);
-  if (input.amount > available) {
-    throw invalidRequest(
-      `You have insufficient available funds in your Stripe account: ${formatYuan(available)} available, ${formatYuan(input.amount)} requested.`,
-      { code: 'balance_insufficient' },
-    );
+  let availableOn: number | undefined;
+  if (input.source_transaction) {
+    availableOn = await fundsOfCharge(tx, input.source_transaction, input.amount);
+  } else {
+    const available = await availableBalance(tx, input.currency);
+    if (input.amount > available) {
+      throw invalidRequest(
+        `You have insufficient available funds in your Stripe account: ${formatYuan(available)} available, ${formatYuan(input.amount)} requested.`,
+        { code: 'balance_insufficient' },
+      );
+    }
   }
   const id = newId('tr');
   const balanceTransaction = await recordBalanceTransaction(tx, {
@@ -48,6 +92,7 @@ export async function createTransfer(
     source: id,
     amount: -input.amount,
     currency: input.currency,
+    ...(availableOn !== undefined && { availableOn }),
   });
   const transfer: Stripe.Transfer = {
     id,
@@ -64,7 +109,7 @@ export async function createTransfer(
     metadata: input.metadata ?? {},
     reversals: { object: 'list', data: [], has_more: false, url: `/v1/transfers/${id}/reversals` },
     reversed: false,
-    source_transaction: null,
+    source_transaction: input.source_transaction ?? null,
     source_type: 'card',
     transfer_group: input.transfer_group ?? null,
   };

@@ -1,0 +1,1 @@
+ALTER TABLE "statements" ADD COLUMN "transfer_key_generation" integer DEFAULT 0 NOT NULL;
