@@ -10,7 +10,7 @@ export default defineConfig({
   plugins: [vue()],
   test: {
     name: 'web',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'kit/src/**/*.test.ts'],
     environment: 'node',
     // A zone far from Shanghai: the app must show business time whatever the device says.
     env: { TZ: 'America/New_York' },

@@ -23,6 +23,25 @@ export {
   reasonSchema,
 } from './modules/orders/orders.schema';
 export { ORDER_STATUSES, type OrderStatus } from './modules/orders/order-states';
+export {
+  ORDER_ACTOR_KINDS,
+  ORDER_EVENT_KINDS,
+  ORDER_MODES,
+  SERVICE_RINGS,
+  SLA_STEPS,
+} from '@cgp/db/order-values';
+export {
+  JOURNAL_KINDS,
+  MERCHANT_STAFF_ROLES,
+  MERCHANT_STATUSES,
+  PAYMENT_STATUSES,
+  PRICING_UNITS,
+  REFUND_STATUSES,
+  SERVICE_CATEGORIES,
+  STATEMENT_STATUSES,
+  USER_ROLES,
+} from '@cgp/db/enum-values';
+export { ACCOUNTS, PAYABLE_PREFIX } from './modules/ledger/accounts';
 export { checkoutInput } from './modules/payments/payment.schema';
 export {
   createServiceInput,

@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/vue-query';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { isMerchantStaff, meQueryOptions } from './composables/useAuth';
-import { isUnauthorized } from './lib/errors';
+import { isUnauthorized } from '@cgp/kit/errors';
 import PortalLayout from './layouts/PortalLayout.vue';
 import OrdersPage from './pages/OrdersPage.vue';
 
@@ -68,11 +68,4 @@ export function createPortalRouter(queryClient: QueryClient) {
   });
 
   return router;
-}
-
-/** Where to go after signing in: a path inside the portal, never another site. */
-export function safeRedirect(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//')
-    ? value
-    : '/orders';
 }

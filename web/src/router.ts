@@ -3,7 +3,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { meQueryOptions } from './composables/useAuth';
 import { consoleChildren } from './console/routes';
 import { isServiceCategory } from './lib/categories';
-import { isUnauthorized } from './lib/errors';
+import { isUnauthorized } from '@cgp/kit/errors';
 import HomePage from './pages/HomePage.vue';
 
 declare module 'vue-router' {

@@ -14,8 +14,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import { merchants, serviceCategory } from './merchants';
 import { communities } from './tenancy';
+import { PRICING_UNITS } from './enum-values';
 
-export const pricingUnit = pgEnum('pricing_unit', ['per_visit', 'per_hour', 'per_meal']);
+export const pricingUnit = pgEnum('pricing_unit', PRICING_UNITS);
 
 /** Something a merchant sells. Prices are integer fen. */
 export const services = pgTable(

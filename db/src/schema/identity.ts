@@ -1,19 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { MERCHANT_STAFF_ROLES, USER_ROLES } from './enum-values';
 import { merchants } from './merchants';
 import { propertyCompanies, units } from './tenancy';
 
-export const userRole = pgEnum('user_role', [
-  'resident',
-  'merchant_staff',
-  'property_auditor',
-  'property_ops',
-  // The operator of the whole deployment (job queues, processor-wide reconciliation); it belongs
-  // to nothing and sees no resident's personal data.
-  'platform_admin',
-]);
+export const userRole = pgEnum('user_role', USER_ROLES);
 
-export const merchantStaffRole = pgEnum('merchant_staff_role', ['owner', 'staff']);
+export const merchantStaffRole = pgEnum('merchant_staff_role', MERCHANT_STAFF_ROLES);
 
 /**
  * Every person who signs in. What they belong to depends on the role: a resident to a unit,

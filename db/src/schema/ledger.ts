@@ -16,6 +16,7 @@ import { merchants, serviceCategory } from './merchants';
 import { orders } from './orders';
 import { refunds } from './payments';
 import { propertyCompanies } from './tenancy';
+import { JOURNAL_KINDS } from './enum-values';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -44,7 +45,7 @@ export const commissionRules = pgTable(
   ],
 );
 
-export const journalKind = pgEnum('journal_kind', ['payment', 'earning', 'refund', 'payout']);
+export const journalKind = pgEnum('journal_kind', JOURNAL_KINDS);
 
 /**
  * Double-entry, append-only (triggers refuse UPDATE and DELETE). Each entry's postings sum to

@@ -8,15 +8,12 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { MERCHANT_STATUSES, SERVICE_CATEGORIES } from './enum-values';
 import { communities, propertyCompanies } from './tenancy';
 
-export const serviceCategory = pgEnum('service_category', [
-  'housekeeping',
-  'meal_delivery',
-  'temporary_care',
-]);
+export const serviceCategory = pgEnum('service_category', SERVICE_CATEGORIES);
 
-export const merchantStatus = pgEnum('merchant_status', ['pending', 'approved', 'suspended']);
+export const merchantStatus = pgEnum('merchant_status', MERCHANT_STATUSES);
 
 /** A partner merchant. It signs with one property company and serves some of its communities. */
 export const merchants = pgTable(

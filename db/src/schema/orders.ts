@@ -47,6 +47,15 @@ export const orders = pgTable(
   'orders',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /**
+     * The short number people read out and search by (SPEC §7): the business day it was booked
+     * and a running number, e.g. 2611290042. Given by the database at insert (`next_order_no()`),
+     * so every path that creates an order gets one.
+     */
+    orderNo: text('order_no')
+      .notNull()
+      .unique('orders_order_no_uq')
+      .default(sql`next_order_no()`),
     residentId: uuid('resident_id')
       .notNull()
       .references(() => users.id),

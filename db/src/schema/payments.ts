@@ -11,10 +11,11 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { orders } from './orders';
+import { PAYMENT_STATUSES, REFUND_STATUSES } from './enum-values';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
-export const paymentStatus = pgEnum('payment_status', ['open', 'succeeded', 'failed', 'expired']);
+export const paymentStatus = pgEnum('payment_status', PAYMENT_STATUSES);
 
 /** A Stripe Checkout Session opened for an order, and what became of it. */
 export const payments = pgTable(
@@ -40,7 +41,7 @@ export const payments = pgTable(
   ],
 );
 
-export const refundStatus = pgEnum('refund_status', ['pending', 'succeeded', 'failed']);
+export const refundStatus = pgEnum('refund_status', REFUND_STATUSES);
 
 /**
  * Money going back to a resident. The row is written in the transaction that decides the refund;

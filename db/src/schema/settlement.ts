@@ -13,15 +13,11 @@ import {
 } from 'drizzle-orm/pg-core';
 import { merchants } from './merchants';
 import { orders } from './orders';
+import { STATEMENT_STATUSES } from './enum-values';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
-export const statementStatus = pgEnum('statement_status', [
-  'pending', // built; payout queued
-  'paid', // transfer created and posted
-  'failed', // transfer failed after the last attempt; ops may retry
-  'carried', // nothing to pay (zero or negative balance); carried into the next statement
-]);
+export const statementStatus = pgEnum('statement_status', STATEMENT_STATUSES);
 
 /** One merchant's settlement: the orders it takes and what is paid out for them. */
 export const statements = pgTable(

@@ -1,35 +1,14 @@
-import type { RouterInputs, RouterOutputs } from '@cgp/api/client';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
-import { isUnauthorized } from '../lib/errors';
-import { trpc } from '../lib/trpc';
+import type { RouterInputs } from '@cgp/api/client';
+import { trpc } from '@cgp/kit/api';
+import { meQueryKey, signOut, type Me } from '@cgp/kit/auth';
+import { useMutation, useQueryClient } from '@tanstack/vue-query';
 
-export type Me = RouterOutputs['auth']['me'];
+export { meQueryKey, meQueryOptions, useLogout, useMe, type Me } from '@cgp/kit/auth';
 export type LoginInput = RouterInputs['auth']['login'];
-
-export const meQueryKey = ['auth', 'me'] as const;
-
-export const meQueryOptions = {
-  queryKey: meQueryKey,
-  queryFn: () => trpc.auth.me.query(),
-  staleTime: 5 * 60_000,
-};
 
 /** Whether a signed-in user may use the portal: merchant owners and staff only. */
 export function isMerchantStaff(me: Me | undefined): boolean {
   return me?.role === 'merchant_staff' && Boolean(me.merchantId);
-}
-
-export function useMe() {
-  return useQuery(meQueryOptions);
-}
-
-async function signOut(): Promise<void> {
-  try {
-    await trpc.auth.logout.mutate();
-  } catch (error) {
-    // A session that has already ended is as good as signed out.
-    if (!isUnauthorized(error)) throw error;
-  }
 }
 
 /**
@@ -53,9 +32,4 @@ export function useLogin() {
       if (merchant) queryClient.setQueryData<Me>(meQueryKey, user);
     },
   });
-}
-
-export function useLogout() {
-  const queryClient = useQueryClient();
-  return useMutation({ mutationFn: signOut, onSuccess: () => queryClient.clear() });
 }

@@ -1,7 +1,7 @@
 import type { RouterOutputs } from '@cgp/api/client';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/vue-query';
 import { computed, type Ref } from 'vue';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 
 export type Statement = RouterOutputs['merchant']['statements']['list']['items'][number];
 

@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/vue-query';
 import { inject, onScopeDispose, provide, reactive, ref, type InjectionKey, type Ref } from 'vue';
-import { isUnauthorized } from '../lib/errors';
+import { isUnauthorized } from '@cgp/kit/errors';
 import { isNewArrival, type MerchantOrder } from '../lib/orders';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 import { applyOrderChange, findQueuedOrder } from './useOrders';
 
 export type LiveState = 'connecting' | 'connected' | 'offline';

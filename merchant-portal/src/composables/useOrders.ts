@@ -16,7 +16,7 @@ import {
   type OrderPage,
   type QueueFilter,
 } from '../lib/orders';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 
 type QueueData = InfiniteData<OrderPage, string | undefined>;
 

@@ -1,7 +1,7 @@
 import type { RouterOutputs } from '@cgp/api/client';
 import { useQuery } from '@tanstack/vue-query';
 import { computed } from 'vue';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 
 export type MerchantProfile = RouterOutputs['merchant']['profile'];
 

@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/vue-query';
 import { computed, type Ref } from 'vue';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 
 /** The merchant's reviews, newest first, optionally of one star rating, with the summary. */
 export function useReviews(rating: Ref<number | undefined>) {

@@ -1,8 +1,8 @@
 import type { RouterInputs, RouterOutputs } from '@cgp/api/client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
 import { computed, type Ref } from 'vue';
-import { businessDayRange } from '../lib/time';
-import { trpc } from '../lib/trpc';
+import { businessDayRange } from '@cgp/kit/time';
+import { trpc } from '@cgp/kit/api';
 
 export type MerchantSlot = RouterOutputs['merchant']['schedule']['slots']['items'][number];
 type Template = RouterInputs['merchant']['schedule']['applyTemplate'];

@@ -1,6 +1,6 @@
 import type { RouterInputs } from '@cgp/api/client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 
 const SERVICES_KEY = ['merchant', 'services'] as const;
 

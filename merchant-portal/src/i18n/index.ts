@@ -1,35 +1,16 @@
+import { createAppI18n } from '@cgp/kit/i18n';
 import elementEn from 'element-plus/es/locale/lang/en';
 import elementZh from 'element-plus/es/locale/lang/zh-cn';
 import { computed } from 'vue';
-import { createI18n } from 'vue-i18n';
 import en from './en';
 import zhCN from './zh-CN';
 
 export type Messages = typeof zhCN;
-export const locales = ['zh-CN', 'en'] as const;
-export type AppLocale = (typeof locales)[number];
-export const localeNames: Record<AppLocale, string> = { 'zh-CN': '简体中文', en: 'English' };
+export { localeNames, locales, type AppLocale } from '@cgp/kit/i18n';
 
-const STORAGE_KEY = 'cgp.merchant.locale';
-
-function isAppLocale(value: unknown): value is AppLocale {
-  return locales.includes(value as AppLocale);
-}
-
-function storedLocale(): AppLocale {
-  try {
-    const value = localStorage.getItem(STORAGE_KEY);
-    return isAppLocale(value) ? value : 'zh-CN';
-  } catch {
-    // Storage can be refused (private windows); the default still works.
-    return 'zh-CN';
-  }
-}
-
-export const i18n = createI18n<[Messages], AppLocale, false>({
-  legacy: false,
-  locale: storedLocale(),
-  fallbackLocale: 'zh-CN',
+/** The portal's language: its messages and the kit's, remembered apart from the resident app's. */
+export const { i18n, setLocale } = createAppI18n({
+  storageKey: 'cgp.merchant.locale',
   messages: { 'zh-CN': zhCN, en },
 });
 
@@ -37,14 +18,3 @@ export const i18n = createI18n<[Messages], AppLocale, false>({
 export const elementLocale = computed(() =>
   i18n.global.locale.value === 'en' ? elementEn : elementZh,
 );
-
-/** Applies a language to the portal and `<html lang>`, and remembers it. */
-export function setLocale(locale: AppLocale): void {
-  i18n.global.locale.value = locale;
-  document.documentElement.lang = locale;
-  try {
-    localStorage.setItem(STORAGE_KEY, locale);
-  } catch {
-    // Applied for this visit, just not remembered.
-  }
-}

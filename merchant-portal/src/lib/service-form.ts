@@ -1,5 +1,5 @@
 import type { RouterInputs, RouterOutputs } from '@cgp/api/client';
-import { bpsToPercentText, fenToYuanText, parsePercent, parseYuan } from './money';
+import { bpsToPercentText, fenToYuanText, parsePercent, parseYuan } from '@cgp/kit/money';
 import { createServiceInput } from './schemas';
 import { invalidPaths } from './validation';
 

@@ -1,6 +1,6 @@
 import type { RouterInputs } from '@cgp/api/client';
 import { slotTemplateInput } from './schemas';
-import { addDays } from './time';
+import { addDays } from '@cgp/kit/time';
 import { invalidPaths } from './validation';
 
 export type SlotTemplate = RouterInputs['merchant']['schedule']['applyTemplate'];

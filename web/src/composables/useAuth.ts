@@ -1,23 +1,10 @@
-import type { RouterInputs, RouterOutputs } from '@cgp/api/client';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
-import { isUnauthorized } from '../lib/errors';
-import { trpc } from '../lib/trpc';
+import type { RouterInputs } from '@cgp/api/client';
+import { meQueryKey, type Me } from '@cgp/kit/auth';
+import { trpc } from '@cgp/kit/api';
+import { useMutation, useQueryClient } from '@tanstack/vue-query';
 
-export type Me = RouterOutputs['auth']['me'];
+export { meQueryKey, meQueryOptions, useLogout, useMe, type Me } from '@cgp/kit/auth';
 export type LoginInput = RouterInputs['auth']['login'];
-
-export const meQueryKey = ['auth', 'me'] as const;
-
-export const meQueryOptions = {
-  queryKey: meQueryKey,
-  queryFn: () => trpc.auth.me.query(),
-  staleTime: 5 * 60_000,
-};
-
-/** The signed-in user; the route guard has loaded it before any signed-in page renders. */
-export function useMe() {
-  return useQuery(meQueryOptions);
-}
 
 export function useLogin() {
   const queryClient = useQueryClient();
@@ -28,20 +15,5 @@ export function useLogin() {
       queryClient.clear();
       queryClient.setQueryData<Me>(meQueryKey, user);
     },
-  });
-}
-
-export function useLogout() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async () => {
-      try {
-        await trpc.auth.logout.mutate();
-      } catch (error) {
-        // A session that has already ended is as good as signed out.
-        if (!isUnauthorized(error)) throw error;
-      }
-    },
-    onSuccess: () => queryClient.clear(),
   });
 }

@@ -7,8 +7,8 @@ import {
   type BookingDraft,
   type BookingRequest,
 } from '../lib/booking';
-import { slotRefusal, type SlotRefusal } from '../lib/errors';
-import { trpc } from '../lib/trpc';
+import { slotRefusal, type SlotRefusal } from '@cgp/kit/errors';
+import { trpc } from '@cgp/kit/api';
 import { checkoutUrl, useLeaveForCheckout } from './useCheckout';
 import { ordersQueryKey } from './useOrders';
 

@@ -1,8 +1,8 @@
 import type { RouterOutputs, ServiceCategory } from '@cgp/api/client';
 import { useInfiniteQuery, useQuery } from '@tanstack/vue-query';
 import { computed, toValue, type MaybeRefOrGetter } from 'vue';
-import { businessDayRange } from '../lib/time';
-import { trpc } from '../lib/trpc';
+import { businessDayRange } from '@cgp/kit/time';
+import { trpc } from '@cgp/kit/api';
 
 export type ServiceSummary = RouterOutputs['catalog']['services']['items'][number];
 export type ServiceDetail = RouterOutputs['catalog']['service'];

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/vue-query';
 import { computed, onScopeDispose, ref } from 'vue';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 import { ordersQueryKey } from './useOrders';
 
 /** The Stripe Checkout URL of an order awaiting payment (an open session is handed out again). */

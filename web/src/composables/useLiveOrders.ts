@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/vue-query';
 import { onScopeDispose, watch, type WatchSource } from 'vue';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 import { messagesQueryKey } from './useMessages';
 import { ordersQueryKey } from './useOrders';
 

@@ -6,7 +6,7 @@ import {
   useQueryClient,
   type InfiniteData,
 } from '@tanstack/vue-query';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 
 type MessagePage = RouterOutputs['me']['messages']['list'];
 export type Message = MessagePage['items'][number];

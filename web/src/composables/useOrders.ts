@@ -1,7 +1,7 @@
 import type { RouterInputs, RouterOutputs } from '@cgp/api/client';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
 import { computed, toValue, type MaybeRefOrGetter } from 'vue';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 
 export type OrderSummary = RouterOutputs['order']['list']['items'][number];
 export type OrderDetail = RouterOutputs['order']['get'];

@@ -1,5 +1,5 @@
 import type { RouteLocationRaw } from 'vue-router';
-import { trpc } from '../lib/trpc';
+import { trpc } from '@cgp/kit/api';
 
 /** Only property staff enter the console; residents and merchants go back to the resident app. */
 export async function consoleGuard(): Promise<true | RouteLocationRaw> {

@@ -4,6 +4,7 @@ import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { meQueryOptions } from '../composables/useAuth';
 import { consoleMessages } from './messages';
+import { businessDay } from '@cgp/kit/time';
 
 export type ConsoleOrder = RouterOutputs['console']['orders']['items'][number];
 
@@ -18,23 +19,12 @@ export function useIsOps() {
   return computed(() => me.data.value?.role === 'property_ops');
 }
 
-/** Business days in Asia/Shanghai: a [from, to) range of whole days as ISO instants. */
-export function dayRange(fromDay: string, toDay: string): { from: string; to: string } {
-  const to = new Date(`${toDay}T00:00:00+08:00`);
-  to.setUTCDate(to.getUTCDate() + 1);
-  return { from: new Date(`${fromDay}T00:00:00+08:00`).toISOString(), to: to.toISOString() };
-}
-
-export function shanghaiDay(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /**
  * The period picker's shortcuts as business days (Asia/Shanghai): today, this week (from Monday),
  * this month, last month, the last 30 days. Each gives [first day, last day], inclusive.
  */
 export function periodShortcuts(now: Date): Record<string, [string, string]> {
-  const today = shanghaiDay(now);
+  const today = businessDay(now);
   const shift = (day: string, days: number) => {
     const d = new Date(`${day}T00:00:00Z`);
     d.setUTCDate(d.getUTCDate() + days);
@@ -51,6 +41,3 @@ export function periodShortcuts(now: Date): Record<string, [string, string]> {
     last30: [shift(today, -29), today],
   };
 }
-
-export const formatTime = (iso: string | null) =>
-  iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—';

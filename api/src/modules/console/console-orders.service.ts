@@ -18,7 +18,7 @@ export async function listConsoleOrders(
 ) {
   const cursor = decodeCursor(input.cursor);
   const { rows } = await db.execute<Row>(sql`
-    SELECT o.id, o.status, o.category, o.merchant_id, m.name AS merchant_name, o.total_fen, o.refund_fen,
+    SELECT o.id, o.order_no, o.status, o.category, o.merchant_id, m.name AS merchant_name, o.total_fen, o.refund_fen,
            o.merchant_share_fen, o.platform_share_fen, o.platform_bps, o.created_at, o.paid_at, o.earned_at,
            o.address_snapshot, sl.statement_id
       FROM orders o
@@ -40,6 +40,7 @@ export async function listConsoleOrders(
       const refundFen = Number(r.refund_fen);
       return {
         id: String(r.id),
+        orderNo: String(r.order_no),
         status: String(r.status),
         category: String(r.category),
         merchantId: String(r.merchant_id),
@@ -148,6 +149,7 @@ export async function getConsoleOrder(db: DbOrTx, actor: PropertyActor, id: stri
   return {
     order: {
       id: String(o.id),
+      orderNo: String(o.order_no),
       status: String(o.status),
       category: String(o.category),
       merchantId: String(o.merchant_id),

@@ -10,7 +10,7 @@ import type { AuditLogInput } from './console.schema';
 /** `console.disputes`: open (oldest first, so nobody waits longest) or resolved (newest first). */
 export async function listDisputes(db: DbOrTx, actor: PropertyActor, status: 'open' | 'resolved') {
   const { rows } = await db.execute<Row>(sql`
-    SELECT d.order_id, d.reason, d.opened_at, d.resolved_at, d.resolution, d.refund_fen AS resolved_refund_fen,
+    SELECT d.order_id, o.order_no, d.reason, d.opened_at, d.resolved_at, d.resolution, d.refund_fen AS resolved_refund_fen,
            o.status, o.total_fen, o.refund_fen, o.category, o.address_snapshot, o.merchant_id,
            m.name AS merchant_name, u.display_name AS resident_name
       FROM order_disputes d
@@ -24,6 +24,7 @@ export async function listDisputes(db: DbOrTx, actor: PropertyActor, status: 'op
   return {
     items: rows.map((r) => ({
       orderId: String(r.order_id),
+      orderNo: String(r.order_no),
       reason: String(r.reason),
       openedAt: iso(r.opened_at)!,
       resolvedAt: iso(r.resolved_at),

@@ -63,6 +63,7 @@ export function orderView(
   const o = row.order;
   return {
     id: o.id,
+    orderNo: o.orderNo,
     status: o.status,
     serviceId: o.serviceId,
     slotId: o.slotId,

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addDays,
   businessDay,
   businessDayRange,
   describeDay,
   formatClock,
+  formatCountdown,
+  formatDay,
+  formatFullDateTime,
+  formatShortDateTime,
+  isoWeekday,
   formatDateTime,
   formatSlot,
   nextBusinessDays,
@@ -50,5 +56,32 @@ describe('business time (Asia/Shanghai) on a phone set to New York', () => {
     );
     // 17:05 on 27 Nov in New York is already 06:05 on 28 Nov in Shanghai.
     expect(formatDateTime('2025-11-27T22:05:00Z', 'zh-CN')).toBe('11月28日 06:05');
+  });
+});
+
+describe('back-office time (the test runs in New York)', () => {
+  it('reads stamps in Shanghai', () => {
+    // 2025-05-19 17:30 UTC is 2025-05-20 01:30 in Shanghai and 13:30 the day before in New York.
+    expect(formatFullDateTime('2025-05-19T17:30:00Z')).toBe('2025/05/20 01:30');
+    expect(formatFullDateTime(null)).toBe('—');
+    expect(formatShortDateTime('2025-05-19T17:30:00Z')).toBe('05/20 01:30');
+    expect(formatDay('2025-05-20', 'zh-CN')).toBe('5月20日周二');
+  });
+
+  it('bounds several business days for the API', () => {
+    expect(businessDayRange('2025-05-20', '2025-05-26').to).toBe('2025-05-26T16:00:00.000Z');
+    expect(() => businessDayRange('soon')).toThrow(RangeError);
+  });
+
+  it('does calendar arithmetic and ISO weekdays', () => {
+    expect(addDays('2025-02-28', 1)).toBe('2025-03-01');
+    expect(isoWeekday('2025-05-19')).toBe(1);
+    expect(isoWeekday('2025-05-25')).toBe(7);
+  });
+
+  it('counts down in minutes and seconds, hours when long', () => {
+    expect(formatCountdown(14 * 60_000 + 5_400)).toBe('14:05');
+    expect(formatCountdown(3_723_000)).toBe('1:02:03');
+    expect(formatCountdown(-5_000)).toBe('0:00');
   });
 });

@@ -1,4 +1,5 @@
 import { useI18n } from 'vue-i18n';
+import { errorMessageKey } from './errors';
 
 /** Picks the Chinese or English variant of a text for the current language. */
 export function useLocalized() {
@@ -6,5 +7,14 @@ export function useLocalized() {
   return {
     pick: (zh: string, en: string | null | undefined): string =>
       locale.value === 'en' && en ? en : zh,
+  };
+}
+
+/** The reader-language sentence for an API error. */
+export function useErrorText() {
+  const { t } = useI18n();
+  return (error: unknown): string => {
+    const { key, params } = errorMessageKey(error);
+    return t(key, params ?? {});
   };
 }

@@ -11,7 +11,7 @@ function apiError(code: string, data: Record<string, unknown> = {}) {
 describe('errorMessageKey', () => {
   it('translates the API reason first', () => {
     expect(errorMessageKey(apiError('UNAUTHORIZED', { reason: 'invalid_credentials' }))).toEqual({
-      key: 'errors.invalidCredentials',
+      key: 'kit.errors.invalidCredentials',
     });
   });
 
@@ -23,8 +23,8 @@ describe('errorMessageKey', () => {
           details: { retryAfterSeconds: s },
         }),
       );
-    expect(wait(42)).toEqual({ key: 'errors.rateLimitedSeconds', params: { n: 42 } });
-    expect(wait(61)).toEqual({ key: 'errors.rateLimitedMinutes', params: { n: 2 } });
+    expect(wait(42)).toEqual({ key: 'kit.errors.rateLimitedSeconds', params: { n: 42 } });
+    expect(wait(61)).toEqual({ key: 'kit.errors.rateLimitedMinutes', params: { n: 2 } });
   });
 
   it('points at the phone number when that is what was invalid', () => {
@@ -32,15 +32,15 @@ describe('errorMessageKey', () => {
       reason: 'invalid_input',
       fieldErrors: [{ path: ['phone'], message: 'bad' }],
     });
-    expect(errorMessageKey(error)).toEqual({ key: 'errors.invalidPhone' });
+    expect(errorMessageKey(error)).toEqual({ key: 'kit.errors.invalidPhone' });
   });
 
   it('falls back to the tRPC code, then to a network or unknown failure', () => {
-    expect(errorMessageKey(apiError('NOT_FOUND'))).toEqual({ key: 'errors.notFound' });
+    expect(errorMessageKey(apiError('NOT_FOUND'))).toEqual({ key: 'kit.errors.notFound' });
     expect(errorMessageKey(TRPCClientError.from(new TypeError('Failed to fetch')))).toEqual({
-      key: 'errors.network',
+      key: 'kit.errors.network',
     });
-    expect(errorMessageKey('?')).toEqual({ key: 'errors.unknown' });
+    expect(errorMessageKey('?')).toEqual({ key: 'kit.errors.unknown' });
   });
 
   it('recognises an ended session', () => {
@@ -54,16 +54,16 @@ describe('errorMessageKey', () => {
     expect(slotRefusal(apiError('CONFLICT', { reason: 'invalid_transition' }))).toBe(null);
     expect(slotRefusal(apiError('BAD_REQUEST', { reason: 'slot_full' }))).toBe(null);
     expect(errorMessageKey(apiError('CONFLICT', { reason: 'slot_full' }))).toEqual({
-      key: 'errors.slotFull',
+      key: 'kit.errors.slotFull',
     });
   });
 
   it('explains refused order actions', () => {
     expect(errorMessageKey(apiError('CONFLICT', { reason: 'invalid_transition' }))).toEqual({
-      key: 'errors.orderChanged',
+      key: 'kit.errors.orderChanged',
     });
     expect(errorMessageKey(apiError('CONFLICT', { reason: 'payment_window_closed' }))).toEqual({
-      key: 'errors.paymentWindowClosed',
+      key: 'kit.errors.paymentWindowClosed',
     });
   });
 });

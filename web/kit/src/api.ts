@@ -4,9 +4,10 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from
 const url = '/trpc';
 
 /**
- * The portal's one tRPC client. Plain JSON (the API has no transformer): timestamps arrive as ISO
- * strings and money as integer fen. Subscriptions (the live order queue) go over server-sent
- * events, everything else over batched HTTP; the session travels in the httpOnly cookie.
+ * The one tRPC client of every app. Plain JSON (the API has no transformer): timestamps arrive as
+ * ISO strings and money as integer fen. Subscriptions (live queues, order updates) go over
+ * server-sent events, everything else over batched HTTP; the session travels in the httpOnly
+ * cookie.
  */
 export const trpc = createTRPCClient<AppRouter>({
   links: [

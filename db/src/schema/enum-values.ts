@@ -1,0 +1,28 @@
+/**
+ * The values of the database enums other than the order's (see order-values.ts), without any
+ * import: the schema makes its pgEnums from them, and the apps' label table is checked against
+ * them, so a new value cannot reach a screen without a word for it.
+ */
+
+export const USER_ROLES = [
+  'resident',
+  'merchant_staff',
+  'property_auditor',
+  'property_ops',
+  // The operator of the whole deployment (job queues, processor-wide reconciliation); it belongs
+  // to nothing and sees no resident's personal data.
+  'platform_admin',
+] as const;
+export const MERCHANT_STAFF_ROLES = ['owner', 'staff'] as const;
+export const SERVICE_CATEGORIES = ['housekeeping', 'meal_delivery', 'temporary_care'] as const;
+export const MERCHANT_STATUSES = ['pending', 'approved', 'suspended'] as const;
+export const PRICING_UNITS = ['per_visit', 'per_hour', 'per_meal'] as const;
+export const JOURNAL_KINDS = ['payment', 'earning', 'refund', 'payout'] as const;
+export const PAYMENT_STATUSES = ['open', 'succeeded', 'failed', 'expired'] as const;
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export const STATEMENT_STATUSES = [
+  'pending', // built; payout queued
+  'paid', // transfer created and posted
+  'failed', // transfer failed after the last attempt; ops may retry
+  'carried', // nothing to pay (zero or negative balance); carried into the next statement
+] as const;
