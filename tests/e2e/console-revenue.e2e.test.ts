@@ -136,8 +136,10 @@ describe('property console at 1440×900', () => {
       const postings = page.getByTestId('postings-table');
       await expect.poll(() => postings.locator('tbody tr').count(), POLL).toBeGreaterThanOrEqual(4);
       const text = await postings.innerText();
-      expect(text).toContain('cash:stripe');
-      expect(text).toContain('revenue:platform');
+      // Accounts in words, never their codes.
+      expect(text).toContain('支付通道资金');
+      expect(text).toContain('平台收入');
+      expect(text).not.toContain('cash:stripe');
       await screenshot(page, 'console-order-ledger', { fullPage: false });
       expect(errors).toEqual([]);
     } finally {
