@@ -48,3 +48,11 @@ export {
   MAX_TEMPLATE_WEEKS,
   slotTemplateInput,
 } from './modules/merchant/merchant.schema';
+export {
+  accountLabel,
+  LABELS,
+  labelOf,
+  refundCauseLabel,
+  type LabelGroup,
+  type LabelPair,
+} from './labels';

@@ -15,13 +15,15 @@ function filesUnder(dir: string, keep: (name: string) => boolean = () => true): 
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** The app's own files, and the API's shared schemas it validates its forms with. */
+/** The app's own files, the kit both apps build on, and the API surface they import. */
 function newestInput(app: App): number {
   const dir = join(ROOT, app);
   const files = [
     ...['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'].map((f) => join(dir, f)),
     ...filesUnder(join(dir, 'src')),
+    ...filesUnder(join(ROOT, 'web', 'kit', 'src')),
     join(ROOT, 'api', 'src', 'client.ts'),
+    join(ROOT, 'api', 'src', 'labels.ts'),
     ...filesUnder(join(ROOT, 'api', 'src', 'modules'), (name) => name.endsWith('.schema.ts')),
   ];
   return Math.max(...files.map((file) => statSync(file).mtimeMs));
@@ -61,7 +63,7 @@ export async function ensureAppBuilt(app: App): Promise<void> {
     if (!isFresh(app)) {
       // Vitest sets NODE_ENV=test, which Vite would bake into the bundle (Vant then gives every
       // field the same id, breaking labels). Build exactly as production does.
-      execFileSync('npm', ['run', 'build', '-w', app], {
+      execFileSync('npm', ['run', 'build', '--if-present', '-w', app], {
         cwd: ROOT,
         stdio: 'pipe',
         env: { ...process.env, NODE_ENV: 'production' },

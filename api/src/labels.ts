@@ -1,0 +1,249 @@
+/**
+ * Words for codes, shared by the apps (through `@cgp/api/client` and `@cgp/kit/labels`) and the
+ * CSV exports, so a code reads the same on a screen and in a spreadsheet. Data only: safe in a
+ * browser bundle.
+ */
+import type {
+  ORDER_ACTOR_KINDS,
+  ORDER_EVENT_KINDS,
+  ORDER_MODES,
+  ORDER_STATUSES,
+  SERVICE_RINGS,
+  SLA_STEPS,
+} from '@cgp/db/order-values';
+import type {
+  JOURNAL_KINDS,
+  MERCHANT_STAFF_ROLES,
+  MERCHANT_STATUSES,
+  PAYMENT_STATUSES,
+  PRICING_UNITS,
+  REFUND_STATUSES,
+  SERVICE_CATEGORIES,
+  STATEMENT_STATUSES,
+  USER_ROLES,
+} from '@cgp/db/enum-values';
+import { PAYABLE_PREFIX } from './modules/ledger/accounts';
+
+/** A label in both languages: [中文, English]. */
+export type LabelPair = readonly [zh: string, en: string];
+type Table<K extends string> = Readonly<Record<K, LabelPair>>;
+type Of<T extends readonly string[]> = T[number];
+
+/**
+ * THE table of words for every code the API sends (SPEC §7: users see words, never codes).
+ * Each group whose codes come from an enum is typed by that enum, so a new status, role or kind
+ * does not compile until it has its words here. Groups without an enum (audit actions, refund
+ * causes, job states, reconciliation findings, invariants) fall back to a general word.
+ */
+export const LABELS = {
+  orderStatus: {
+    pending_payment: ['待支付', 'Awaiting payment'],
+    paid: ['待接单', 'Paid, awaiting acceptance'],
+    expired: ['已过期', 'Expired'],
+    accepted: ['已接单', 'Accepted'],
+    rejected: ['已拒单', 'Rejected'],
+    cancelled: ['已取消', 'Cancelled'],
+    in_service: ['服务中', 'In service'],
+    completed: ['待确认', 'Completed, awaiting confirmation'],
+    confirmed: ['已确认', 'Confirmed'],
+    disputed: ['争议中', 'In dispute'],
+    refunded: ['已退款', 'Refunded'],
+    settled: ['已结算', 'Settled'],
+  } satisfies Table<Of<typeof ORDER_STATUSES>>,
+  actorKind: {
+    resident: ['住户', 'Resident'],
+    merchant: ['商户', 'Merchant'],
+    property_ops: ['物业运营', 'Property operations'],
+    system: ['系统自动', 'System'],
+  } satisfies Table<Of<typeof ORDER_ACTOR_KINDS>>,
+  orderEventKind: {
+    status: ['状态变化', 'Status change'],
+    assign: ['派单', 'Worker assigned'],
+    arrive: ['上门到达', 'Worker arrived'],
+    sla_breach: ['超时', 'Time limit missed'],
+  } satisfies Table<Of<typeof ORDER_EVENT_KINDS>>,
+  orderMode: {
+    slot: ['预约时段', 'Booked slot'],
+    on_demand: ['立即上门', 'On demand'],
+  } satisfies Table<Of<typeof ORDER_MODES>>,
+  serviceRing: {
+    core: ['核心圈', 'Core ring'],
+    service: ['服务圈', 'Service ring'],
+    guarantee: ['保障圈', 'Outer ring'],
+  } satisfies Table<Of<typeof SERVICE_RINGS>>,
+  slaStep: {
+    accept: ['接单', 'Acceptance'],
+    arrive: ['上门', 'Arrival'],
+  } satisfies Table<Of<typeof SLA_STEPS>>,
+  role: {
+    resident: ['住户', 'Resident'],
+    merchant_staff: ['商户人员', 'Merchant staff'],
+    property_auditor: ['物业财务审计', 'Property auditor'],
+    property_ops: ['物业运营', 'Property operations'],
+  } satisfies Table<Of<typeof USER_ROLES>>,
+  staffRole: {
+    owner: ['店主', 'Owner'],
+    staff: ['店员', 'Staff'],
+  } satisfies Table<Of<typeof MERCHANT_STAFF_ROLES>>,
+  category: {
+    housekeeping: ['家政服务', 'Housekeeping'],
+    meal_delivery: ['送餐配送', 'Meal delivery'],
+    temporary_care: ['临时看护', 'Temporary care'],
+  } satisfies Table<Of<typeof SERVICE_CATEGORIES>>,
+  merchantStatus: {
+    pending: ['待审核', 'Pending review'],
+    approved: ['已通过', 'Approved'],
+    suspended: ['已暂停', 'Suspended'],
+  } satisfies Table<Of<typeof MERCHANT_STATUSES>>,
+  pricingUnit: {
+    per_visit: ['每次', 'per visit'],
+    per_hour: ['每小时', 'per hour'],
+    per_meal: ['每份', 'per meal'],
+  } satisfies Table<Of<typeof PRICING_UNITS>>,
+  journalKind: {
+    payment: ['住户付款', 'Resident payment'],
+    earning: ['确认收入', 'Earnings recognised'],
+    refund: ['退款', 'Refund'],
+    payout: ['结算付款', 'Payout'],
+  } satisfies Table<Of<typeof JOURNAL_KINDS>>,
+  paymentStatus: {
+    open: ['待支付', 'Awaiting payment'],
+    succeeded: ['支付成功', 'Paid'],
+    failed: ['支付失败', 'Failed'],
+    expired: ['已过期', 'Expired'],
+  } satisfies Table<Of<typeof PAYMENT_STATUSES>>,
+  refundStatus: {
+    pending: ['退款中', 'Refund in progress'],
+    succeeded: ['已退回', 'Refunded'],
+    failed: ['退款失败', 'Refund failed'],
+  } satisfies Table<Of<typeof REFUND_STATUSES>>,
+  statementStatus: {
+    pending: ['待付款', 'Payout pending'],
+    paid: ['已付款', 'Paid out'],
+    failed: ['付款失败', 'Payout failed'],
+    carried: ['结转下期', 'Carried forward'],
+  } satisfies Table<Of<typeof STATEMENT_STATUSES>>,
+  /** Fixed ledger accounts; `payable:merchant:<id>` is named after its merchant (see accountLabel). */
+  account: {
+    'cash:stripe': ['支付通道资金', 'Funds at the payment processor'],
+    'escrow:order': ['订单托管款', 'Order escrow'],
+    'revenue:platform': ['平台收入', 'Platform revenue'],
+    'payable:merchant': ['应付商户款', 'Payable to merchant'],
+  },
+  auditAction: {
+    'ops.refundOrder': ['运营退款', 'Refund by operations'],
+    'ops.resolveDispute': ['处理争议', 'Dispute resolved'],
+    'commission.create': ['新增分成规则', 'Commission rule added'],
+    'commission.update': ['修改分成规则', 'Commission rule changed'],
+    'commission.end': ['终止分成规则', 'Commission rule ended'],
+    'merchant.approve': ['通过商户审核', 'Merchant approved'],
+    'merchant.suspend': ['暂停商户', 'Merchant suspended'],
+    'settlement.runNow': ['立即结算', 'Settlement run'],
+    'settlement.retryPayout': ['重试结算付款', 'Payout retried'],
+  } as Readonly<Record<string, LabelPair>>,
+  /** Why money went back to a resident (the order action that caused it). */
+  refundCause: {
+    cancel: ['住户取消', 'Cancelled by the resident'],
+    reject: ['商户拒单', 'Rejected by the merchant'],
+    slaReject: ['超时未接单', 'Not accepted in time'],
+    merchantCancel: ['商户取消', 'Cancelled by the merchant'],
+    resolveRefund: ['争议退款', 'Dispute refund'],
+    late_payment: ['订单关闭后到账的付款', 'Payment after the order closed'],
+    ops: ['运营退款', 'Refund by operations'],
+  } as Readonly<Record<string, LabelPair>>,
+  /** What happened to an order, by the action that moved it. */
+  orderAction: {
+    pay: ['住户付款', 'Paid'],
+    expire: ['超时未支付', 'Not paid in time'],
+    accept: ['商户接单', 'Accepted'],
+    reject: ['商户拒单', 'Rejected'],
+    slaReject: ['超时未接单', 'Not accepted in time'],
+    cancel: ['住户取消', 'Cancelled by the resident'],
+    merchantCancel: ['商户取消', 'Cancelled by the merchant'],
+    start: ['开始服务', 'Service started'],
+    complete: ['服务完成', 'Service completed'],
+    confirm: ['住户确认', 'Confirmed by the resident'],
+    autoConfirm: ['自动确认', 'Confirmed automatically'],
+    dispute: ['住户投诉', 'Disputed by the resident'],
+    resolveConfirm: ['争议处理：维持', 'Dispute closed, order stands'],
+    resolveRefund: ['争议处理：退款', 'Dispute closed with a refund'],
+  } as Readonly<Record<string, LabelPair>>,
+  jobState: {
+    waiting: ['排队中', 'Waiting'],
+    'waiting-children': ['等待子任务', 'Waiting for sub-jobs'],
+    prioritized: ['优先排队', 'Prioritised'],
+    active: ['执行中', 'Running'],
+    delayed: ['定时等待', 'Scheduled'],
+    completed: ['已完成', 'Done'],
+    failed: ['失败', 'Failed'],
+    paused: ['已暂停', 'Paused'],
+  } as Readonly<Record<string, LabelPair>>,
+  queue: {
+    'order-timers': ['订单计时', 'Order timers'],
+    payments: ['支付处理', 'Payments'],
+    settlement: ['结算', 'Settlement'],
+    payouts: ['结算付款', 'Payouts'],
+    reconciliation: ['对账', 'Reconciliation'],
+    surveys: ['服务回访', 'Follow-up surveys'],
+  } as Readonly<Record<string, LabelPair>>,
+  findingKind: {
+    transfer_missing: ['支付通道缺少转账', 'Transfer missing at the processor'],
+    transfer_amount: ['转账金额不一致', 'Transfer amount differs'],
+    transfer_destination: ['转账收款方不一致', 'Transfer went to another account'],
+    refund_missing: ['支付通道缺少退款', 'Refund missing at the processor'],
+    refund_amount: ['退款金额不一致', 'Refund amount differs'],
+    payment_amount: ['收款金额不一致', 'Payment amount differs'],
+  } as Readonly<Record<string, LabelPair>>,
+  invariant: {
+    entries_balance: ['每笔分录借贷平衡', 'Every journal entry balances'],
+    closed_order_escrow_is_zero: ['已关闭订单的托管款为零', 'Closed orders hold no escrow'],
+    merchant_payable_matches_shares: [
+      '应付商户款与商户分成一致',
+      'Merchant payables match their shares',
+    ],
+    revenue_matches_platform_shares: ['平台收入与平台分成一致', 'Revenue matches platform shares'],
+    orders_ledger_processor_reconcile: [
+      '订单、账本与支付通道一致',
+      'Orders, ledger and processor agree',
+    ],
+  } as Readonly<Record<string, LabelPair>>,
+  disputeOutcome: {
+    confirm: ['维持订单', 'Order stands'],
+    refund: ['退款给住户', 'Refund the resident'],
+  } as Readonly<Record<string, LabelPair>>,
+} as const;
+
+export type LabelGroup = keyof typeof LABELS;
+
+/** The general word for a code a group does not know yet (never the code itself). */
+const UNKNOWN: LabelPair = ['其他', 'Other'];
+
+/** The label of `code` in `group`, in the given language ('zh-CN' unless English). */
+export function labelOf(group: LabelGroup, code: string | null | undefined, locale = 'zh-CN') {
+  const pair = ((LABELS[group] as Readonly<Record<string, LabelPair>>)[code ?? ''] ?? UNKNOWN);
+  return locale === 'en' ? pair[1] : pair[0];
+}
+
+/**
+ * A ledger account in words: fixed accounts by the table, `payable:merchant:<id>` as
+ * "应付商户款 · <merchant name>" when the name is known.
+ */
+export function accountLabel(account: string, locale = 'zh-CN', merchantName?: string | null) {
+  if (account.startsWith(PAYABLE_PREFIX)) {
+    const base = labelOf('account', 'payable:merchant', locale);
+    return merchantName ? `${base} · ${merchantName}` : base;
+  }
+  return labelOf('account', account, locale);
+}
+
+/**
+ * A refund's cause in words; an operations refund is stored as `ops: <reason>`, and says its
+ * reason.
+ */
+export function refundCauseLabel(cause: string, locale = 'zh-CN') {
+  if (cause.startsWith('ops:')) {
+    return `${labelOf('refundCause', 'ops', locale)}：${cause.slice(4).trim()}`;
+  }
+  return labelOf('refundCause', cause, locale);
+}
+
