@@ -80,6 +80,7 @@ export const LABELS = {
     merchant_staff: ['商户人员', 'Merchant staff'],
     property_auditor: ['物业财务审计', 'Property auditor'],
     property_ops: ['物业运营', 'Property operations'],
+    platform_admin: ['平台管理员', 'Platform administrator'],
   } satisfies Table<Of<typeof USER_ROLES>>,
   staffRole: {
     owner: ['店主', 'Owner'],
