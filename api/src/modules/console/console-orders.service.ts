@@ -76,7 +76,7 @@ export async function getConsoleOrder(db: DbOrTx, actor: PropertyActor, id: stri
 
   const [events, refunds, postings, line] = await Promise.all([
     db.execute<Row>(sql`
-      SELECT id, actor_kind, from_status, to_status, reason, at FROM order_events
+      SELECT id, actor_kind, kind, detail, from_status, to_status, reason, at FROM order_events
        WHERE order_id = ${id} ORDER BY id`),
     db.execute<Row>(sql`
       SELECT id, amount_fen, cause, status, stripe_refund_id, failure_reason, created_at FROM refunds
@@ -171,6 +171,8 @@ export async function getConsoleOrder(db: DbOrTx, actor: PropertyActor, id: stri
     events: events.rows.map((e) => ({
       id: Number(e.id),
       actorKind: String(e.actor_kind),
+      kind: String(e.kind),
+      detail: (e.detail ?? null) as Record<string, unknown> | null,
       from: str(e.from_status),
       to: String(e.to_status),
       reason: String(e.reason),
