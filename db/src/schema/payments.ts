@@ -8,6 +8,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { orders } from './orders';
@@ -57,6 +58,8 @@ export const refunds = pgTable(
     amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
     /** The order action that caused it (cancel, reject, slaReject, resolveRefund, …). */
     cause: text('cause').notNull(),
+    /** The payment it gives back when not the order's own (a duplicate payment); else null. */
+    paymentIntentId: text('payment_intent_id'),
     status: refundStatus('status').notNull().default('pending'),
     stripeRefundId: text('stripe_refund_id').unique(),
     failureReason: text('failure_reason'),
@@ -76,3 +79,27 @@ export const stripeEvents = pgTable('stripe_events', {
   payload: jsonb('payload').notNull(),
   receivedAt: ts('received_at').notNull().defaultNow(),
 });
+
+/**
+ * A payment the processor reported that does not match its order (amount, currency or account):
+ * recorded as a finding for the auditors, never taken as the order's payment.
+ */
+export const paymentFindings = pgTable(
+  'payment_findings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    paymentIntentId: text('payment_intent_id').notNull(),
+    /** payment_amount, payment_currency, payment_account */
+    kind: text('kind').notNull(),
+    expected: text('expected').notNull(),
+    actual: text('actual').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('payment_findings_intent_kind_uq').on(t.paymentIntentId, t.kind),
+    index('payment_findings_order_idx').on(t.orderId),
+  ],
+);

@@ -86,7 +86,8 @@ function checksFor(scope: TenantScope): Check[] {
     },
     {
       name: 'orders_ledger_processor_reconcile',
-      // cash = money in (paid orders) − refunds − payouts, seen from orders, ledger and processor records
+      // cash = money in (paid orders, and duplicate payments) − refunds − payouts, seen from orders,
+      // ledger and processor records
       breaches: sql`
         WITH figures AS (
           SELECT
@@ -94,6 +95,8 @@ function checksFor(scope: TenantScope): Check[] {
               WHERE account = ${ACCOUNTS.cash} AND ${postings}) AS ledger_cash,
             (SELECT coalesce(sum(total_fen), 0) FROM orders WHERE (paid_at IS NOT NULL
                 OR id IN (SELECT order_id FROM payments WHERE status = 'succeeded')) AND ${ownOrders})
+            + (SELECT coalesce(sum(amount_fen), 0) FROM refunds
+                WHERE cause = 'duplicate_payment' AND ${orderIdInScope(sql`order_id`, scope)})
             - (SELECT coalesce(sum(amount_fen), 0) FROM refunds WHERE ${orderIdInScope(sql`order_id`, scope)})
             - (SELECT coalesce(sum(payout_fen), 0) FROM statements
                 WHERE status = 'paid' AND ${merchantInScope(sql`merchant_id`, scope)}) AS order_cash,

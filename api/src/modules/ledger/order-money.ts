@@ -10,10 +10,10 @@ import { split } from './split';
 type Order = typeof orders.$inferSelect;
 
 /**
- * A payment arrived for an order: freeze the commission in force now on the order, and post
- * Dr cash / Cr escrow for the total.
+ * A payment arrived for an order: freeze on the order the commission in force `at` (when the
+ * payment was created at the processor), and post Dr cash / Cr escrow for the total.
  */
-export async function recordPayment(tx: Tx, order: Order): Promise<Order> {
+export async function recordPayment(tx: Tx, order: Order, at = new Date()): Promise<Order> {
   const [merchant] = await tx
     .select({ companyId: merchants.companyId })
     .from(merchants)
@@ -22,7 +22,7 @@ export async function recordPayment(tx: Tx, order: Order): Promise<Order> {
     companyId: merchant!.companyId,
     merchantId: order.merchantId,
     category: order.category,
-    at: new Date(),
+    at,
   });
   const [frozen] = await tx
     .update(orders)
@@ -97,6 +97,50 @@ export async function recordRefund(tx: Tx, order: Order, amountFen: number, caus
     payload: { refundId: refund!.id, orderId: order.id, amountFen },
   });
   return refund!;
+}
+
+/**
+ * A second payment for an order that was already paid: booked as it came in (Dr cash / Cr escrow)
+ * and given back whole at once (a refund of that payment, Dr escrow / Cr cash), so the order's own
+ * money and shares are untouched and the processor's balance still matches the ledger.
+ */
+export async function refundDuplicatePayment(
+  tx: Tx,
+  order: Order,
+  paymentIntentId: string,
+  amountFen: number,
+): Promise<void> {
+  const booked = await postEntry(tx, {
+    kind: 'payment',
+    idempotencyKey: `payment:${order.id}:${paymentIntentId}`,
+    orderId: order.id,
+    memo: `duplicate payment ${paymentIntentId}`,
+    lines: [
+      { account: ACCOUNTS.cash, amountFen },
+      { account: ACCOUNTS.escrow, amountFen: -amountFen },
+    ],
+  });
+  if (!booked) return;
+  const [refund] = await tx
+    .insert(refunds)
+    .values({ orderId: order.id, amountFen, cause: 'duplicate_payment', paymentIntentId })
+    .returning();
+  await postEntry(tx, {
+    kind: 'refund',
+    idempotencyKey: `refund:${refund!.id}`,
+    orderId: order.id,
+    refundId: refund!.id,
+    memo: `refund of duplicate payment ${paymentIntentId}`,
+    lines: [
+      { account: ACCOUNTS.escrow, amountFen },
+      { account: ACCOUNTS.cash, amountFen: -amountFen },
+    ],
+  });
+  await enqueue(tx, {
+    queue: QUEUES.payments,
+    name: 'refund',
+    payload: { refundId: refund!.id, orderId: order.id, amountFen },
+  });
 }
 
 /**

@@ -30,6 +30,8 @@ export interface TransitionInput {
   timers: OrderTimers;
   /** For `resolveRefund`: how much of the remaining money goes back (default: all of it). */
   refundFen?: number;
+  /** For `pay`: when the payment was created at the processor (the commission in force then). */
+  paymentCreatedAt?: Date;
   now?: Date;
 }
 
@@ -199,7 +201,7 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
       .where(eq(slots.id, order.slotId));
   }
   let latest = order;
-  if (input.action === 'pay') latest = await recordPayment(tx, order);
+  if (input.action === 'pay') latest = await recordPayment(tx, order, input.paymentCreatedAt);
   if (refundFen > 0) await recordRefund(tx, latest, refundFen, input.action);
   // What is left of a paid order's money is earned when it is confirmed, or when it closes
   // keeping something (a late-cancellation fee, a partial refund after a dispute).

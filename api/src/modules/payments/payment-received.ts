@@ -1,9 +1,10 @@
-import { orders, payments, type Tx } from '@cgp/db';
+import { orders, paymentFindings, payments, type Tx } from '@cgp/db';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Logger } from '../../logger';
-import { recordPayment, recordRefund } from '../ledger/order-money';
+import { recordPayment, recordRefund, refundDuplicatePayment } from '../ledger/order-money';
 import { transitionOrder, type OrderTimers } from '../orders/transition';
+import { paymentMismatches } from './payment-checks';
 import { idOf, ourId } from './processor-refs';
 
 type Order = typeof orders.$inferSelect;
@@ -16,12 +17,16 @@ export interface PaymentEffects {
 interface ReceivedPayment {
   orderId: string;
   paymentIntentId: string;
+  /** The PaymentIntent as the processor has it now (fetched, not taken from the event). */
+  intent: Stripe.PaymentIntent;
+  /** The connected account the event came from; absent for the platform's own. */
+  account: string | null;
   /** Known from `checkout.session.completed`; `payment_intent.succeeded` does not name it. */
   session?: Stripe.Checkout.Session;
 }
 
 export type PaymentOutcome =
-  'paid' | 'refunded_late' | 'already_applied' | 'second_payment' | 'unknown_order';
+  'paid' | 'refunded_late' | 'already_applied' | 'second_payment' | 'mismatch' | 'unknown_order';
 
 /**
  * Marks the attempt succeeded. Returns false when it already was, with this PaymentIntent: the
@@ -93,6 +98,27 @@ export async function applyReceivedPayment(
     effects.logger.warn({ ...paid, session: paid.session?.id }, 'payment for an unknown order');
     return 'unknown_order';
   }
+  const mismatches = paymentMismatches(order, {
+    amountsFen: [
+      ...(paid.session ? [paid.session.amount_total ?? 0] : []),
+      paid.intent.amount_received,
+    ],
+    currencies: [...(paid.session?.currency ? [paid.session.currency] : []), paid.intent.currency],
+    account: paid.account,
+  });
+  if (mismatches.length) {
+    await tx
+      .insert(paymentFindings)
+      .values(
+        mismatches.map((m) => ({ orderId: order.id, paymentIntentId: paid.paymentIntentId, ...m })),
+      )
+      .onConflictDoNothing();
+    effects.logger.error(
+      { orderId: order.id, paymentIntentId: paid.paymentIntentId, mismatches },
+      'a payment that does not match its order: recorded as a finding, not as a payment',
+    );
+    return 'mismatch';
+  }
   if (!(await markAttemptSucceeded(tx, paid))) return 'already_applied';
 
   // paidAt or a refund on an unpaid order means money for this order is already in the ledger.
@@ -104,6 +130,8 @@ export async function applyReceivedPayment(
       actor: { kind: 'system' },
       timers: effects.timers,
       reason: `payment ${paid.paymentIntentId}`,
+      // The rule in force when the resident paid, however late the report arrives.
+      paymentCreatedAt: new Date(paid.intent.created * 1000),
     });
     return 'paid';
   }
@@ -122,10 +150,11 @@ export async function applyReceivedPayment(
       ),
     );
   if (other) {
-    // Two sessions paid for one order: the ledger has no entry for a second payment of an order.
-    effects.logger.error(
+    // Two sessions paid for one order: the second payment is booked and given back in full.
+    await refundDuplicatePayment(tx, order, paid.paymentIntentId, paid.intent.amount_received);
+    effects.logger.warn(
       { orderId: order.id, paymentIntentId: paid.paymentIntentId },
-      'second payment for an already-paid order: refund it by hand',
+      'second payment for an already-paid order: refunded',
     );
     return 'second_payment';
   }
@@ -136,21 +165,34 @@ export async function applyReceivedPayment(
 export function applyPaidSession(
   tx: Tx,
   session: Stripe.Checkout.Session,
+  intent: Stripe.PaymentIntent,
+  account: string | undefined,
   effects: PaymentEffects,
 ): Promise<PaymentOutcome> | undefined {
   const orderId = ourId(session.metadata?.order_id, session.client_reference_id);
   const paymentIntentId = idOf(session.payment_intent);
-  if (session.payment_status !== 'paid' || !orderId || !paymentIntentId) return undefined;
-  return applyReceivedPayment(tx, { orderId, paymentIntentId, session }, effects);
+  if (session.payment_status !== 'paid' || !orderId || paymentIntentId !== intent.id) {
+    return undefined;
+  }
+  return applyReceivedPayment(
+    tx,
+    { orderId, paymentIntentId, session, intent, account: account ?? null },
+    effects,
+  );
 }
 
 /** `payment_intent.succeeded`. */
 export function applySucceededIntent(
   tx: Tx,
   intent: Stripe.PaymentIntent,
+  account: string | undefined,
   effects: PaymentEffects,
 ): Promise<PaymentOutcome> | undefined {
   const orderId = ourId(intent.metadata?.order_id);
-  if (!orderId) return undefined;
-  return applyReceivedPayment(tx, { orderId, paymentIntentId: intent.id }, effects);
+  if (!orderId || intent.status !== 'succeeded') return undefined;
+  return applyReceivedPayment(
+    tx,
+    { orderId, paymentIntentId: intent.id, intent, account: account ?? null },
+    effects,
+  );
 }

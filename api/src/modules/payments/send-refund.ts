@@ -46,7 +46,8 @@ export async function sendRefund(
     )
     .orderBy(asc(payments.succeededAt))
     .limit(1);
-  if (!payment?.paymentIntentId) {
+  const paymentIntentId = refund.paymentIntentId ?? payment?.paymentIntentId;
+  if (!paymentIntentId) {
     const reason =
       'The order has no payment through the payment processor (it was marked paid without one), so there is nothing to refund';
     await markRefundFailed(deps.db, refund.id, reason);
@@ -57,7 +58,7 @@ export async function sendRefund(
   try {
     created = await processorOf(deps).stripe.refunds.create(
       {
-        payment_intent: payment.paymentIntentId,
+        payment_intent: paymentIntentId,
         amount: refund.amountFen,
         metadata: { refund_id: refund.id, order_id: refund.orderId },
       },

@@ -8,6 +8,7 @@ import { syncConnectedAccount } from './connect-account';
 import { recordExpiredSession, recordFailedAttempt } from './payment-lapsed';
 import { applyPaidSession, applySucceededIntent, type PaymentEffects } from './payment-received';
 import { processorOf } from './processor';
+import { idOf, ourId } from './processor-refs';
 import { applyProcessorRefunds, refundsOfCharge } from './refund-updates';
 import type { Payments } from './stripe-client';
 
@@ -21,12 +22,32 @@ interface EventContext {
 /** What an event needs from the processor, fetched before the transaction opens. */
 interface Fetched {
   refunds?: Stripe.Refund[];
+  /** The PaymentIntent behind a payment of ours: what the processor says was paid, and when. */
+  intent?: Stripe.PaymentIntent;
+}
+
+/** The PaymentIntent a payment event of ours is about; none for objects that are not ours. */
+function ourPaymentIntent(event: Stripe.Event): string | null {
+  if (
+    event.type === 'checkout.session.completed' ||
+    event.type === 'checkout.session.async_payment_succeeded'
+  ) {
+    const session = event.data.object;
+    if (!ourId(session.metadata?.order_id, session.client_reference_id)) return null;
+    return idOf(session.payment_intent);
+  }
+  if (event.type === 'payment_intent.succeeded') {
+    return ourId(event.data.object.metadata?.order_id) ? event.data.object.id : null;
+  }
+  return null;
 }
 
 async function fetchFor(stripe: Stripe, event: Stripe.Event): Promise<Fetched> {
   if (event.type === 'charge.refunded') {
     return { refunds: await refundsOfCharge(stripe, event.data.object) };
   }
+  const intentId = ourPaymentIntent(event);
+  if (intentId) return { intent: await stripe.paymentIntents.retrieve(intentId) };
   return {};
 }
 
@@ -39,10 +60,12 @@ async function applyEvent(
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
-      await applyPaidSession(tx, event.data.object, effects);
+      if (fetched.intent) {
+        await applyPaidSession(tx, event.data.object, fetched.intent, event.account, effects);
+      }
       return;
     case 'payment_intent.succeeded':
-      await applySucceededIntent(tx, event.data.object, effects);
+      if (fetched.intent) await applySucceededIntent(tx, fetched.intent, event.account, effects);
       return;
     case 'payment_intent.payment_failed':
       return recordFailedAttempt(tx, event.data.object);

@@ -1,5 +1,15 @@
-import { journalEntries, orders, payments, refunds, stripeEvents } from '@cgp/db';
-import { eq } from 'drizzle-orm';
+import {
+  commissionRules,
+  journalEntries,
+  ledgerPostings,
+  merchants,
+  orders,
+  paymentFindings,
+  payments,
+  refunds,
+  stripeEvents,
+} from '@cgp/db';
+import { and, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fireOrderTimer } from '../orders/order-timers.service';
@@ -233,5 +243,105 @@ describe('other events', () => {
       data: { object: { id: 'pi_foreign', object: 'payment_intent', metadata: {} } },
     };
     expect((await postWebhook(deps, api.url, event)).status).toBe(200);
+  });
+});
+
+describe('payments checked against their order', () => {
+  it('takes a signed report of the wrong amount as a finding, not as the payment', async () => {
+    const { order, intentId, sessionCompleted } = await paidWithoutDelivery();
+    const forged = structuredClone(sessionCompleted) as Stripe.CheckoutSessionCompletedEvent;
+    forged.id = `${sessionCompleted.id}_amount1`;
+    forged.data.object.amount_total = 1;
+    expect((await postWebhook(deps, api.url, forged)).status).toBe(200);
+    expect((await orderRow(order.id)).status).toBe('pending_payment');
+    expect(await entriesOf(order.id)).toEqual([]);
+    const findings = await deps.db
+      .select()
+      .from(paymentFindings)
+      .where(eq(paymentFindings.orderId, order.id));
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'payment_amount',
+        paymentIntentId: intentId,
+        expected: String(order.totalFen),
+        actual: '1',
+      }),
+    ]);
+    // The processor's own report of the same payment matches, and pays the order.
+    await postWebhook(deps, api.url, sessionCompleted);
+    expect((await orderRow(order.id)).status).toBe('paid');
+  });
+
+  it('freezes the commission in force when the payment was created, however late the report', async () => {
+    const { order, sessionCompleted } = await paidWithoutDelivery();
+    const [merchant] = await deps.db
+      .select()
+      .from(merchants)
+      .where(eq(merchants.id, order.merchantId));
+    // A rule that came into force after the resident paid, before the webhook arrived.
+    await deps.db.insert(commissionRules).values({
+      companyId: merchant!.companyId,
+      merchantId: merchant!.id,
+      platformBps: 1_000,
+      effectiveFrom: new Date(Date.now() + 1_000),
+    });
+    await new Promise((r) => setTimeout(r, 1_100));
+    await postWebhook(deps, api.url, sessionCompleted);
+    expect(await orderRow(order.id)).toMatchObject({ status: 'paid', platformBps: 3_000 });
+  });
+
+  it('refunds a second payment of a paid order automatically, through the processor, once', async () => {
+    const { order, url } = await bookAndCheckout();
+    await submitCheckoutPage(url, 'succeeded');
+    await deps.sandbox.waitForWebhooks();
+    expect((await orderRow(order.id)).status).toBe('paid');
+
+    // A second session for the same order, paid too (a second tab, a replayed link).
+    const second = await deps.payments.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: 'cny',
+            unit_amount: order.totalFen,
+            product_data: { name: 'again' },
+          },
+        },
+      ],
+      metadata: { order_id: order.id },
+      payment_intent_data: { metadata: { order_id: order.id } },
+      client_reference_id: order.id,
+      success_url: 'http://localhost/ok',
+    });
+    const { body } = await submitCheckoutPage(second.url!, 'succeeded');
+    await deps.sandbox.waitForWebhooks();
+    const secondIntent = body.payment_intent!.id;
+
+    const after = await orderRow(order.id);
+    expect(after).toMatchObject({ status: 'paid', refundFen: 0 });
+    const [refund] = await deps.db.select().from(refunds).where(eq(refunds.orderId, order.id));
+    expect(refund).toMatchObject({
+      cause: 'duplicate_payment',
+      amountFen: order.totalFen,
+      paymentIntentId: secondIntent,
+    });
+    expect(await sendRefund(deps, refund!.id)).toEqual({ outcome: 'refunded' });
+    expect(await sendRefund(deps, refund!.id)).toEqual({ outcome: 'already_refunded' });
+    const back = await deps.payments.stripe.refunds.list({ payment_intent: secondIntent });
+    expect(back.data.map((r) => r.amount)).toEqual([order.totalFen]);
+    const firstIntent = (
+      await deps.db.select().from(payments).where(eq(payments.orderId, order.id))
+    )
+      .map((p) => p.paymentIntentId)
+      .find((id) => id !== secondIntent)!;
+    expect((await deps.payments.stripe.refunds.list({ payment_intent: firstIntent })).data).toEqual(
+      [],
+    );
+    const cash = await deps.db
+      .select({ amountFen: ledgerPostings.amountFen })
+      .from(ledgerPostings)
+      .where(and(eq(ledgerPostings.orderId, order.id), eq(ledgerPostings.account, 'cash:stripe')));
+    expect(cash.reduce((s, p) => s + p.amountFen, 0)).toBe(order.totalFen);
   });
 });
