@@ -295,7 +295,7 @@ describe('merchant portal at 1440×900', () => {
         .split('\r\n')
         .map((r) => r.split(','));
       expect(rows[0]![1]).toBe('服务');
-      const csvLine = rows.find((r) => r[0] === order.id)!;
+      const csvLine = rows.find((r) => r[0] === order.orderNo)!;
       const line = statement.lines.find((l) => l.orderId === order.id)!;
       expect(csvLine[1]).toBe('深度保洁');
       expect(toFen(csvLine[9]!)).toBe(line.merchantFen);

@@ -130,7 +130,7 @@ describe('CSV export', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const csv = await readCsv(
       res,
-      (line) => line.startsWith('分录行ID') || line.includes(',商户1,'),
+      (line) => line.startsWith('分录行,') || line.includes(',商户1,'),
     );
     clearInterval(sampler);
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
@@ -139,8 +139,15 @@ describe('CSV export', () => {
     );
     expect([...csv.first.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.lines).toBe(ledgerLines + 1);
-    expect(csv.kept[0]).toMatch(/^分录行ID,分录ID,类型,时间,科目,/);
+    expect(csv.kept[0]).toBe('分录行,时间,类型,科目,金额(元，借正贷负),订单号,商户,摘要');
     expect(csv.kept.length).toBeGreaterThan(1);
+    // Beijing time, kinds and accounts in words, 元 with two decimals, the short order number.
+    const line = csv.kept[1]!.split(',');
+    expect(line[1]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(['住户付款', '确认收入', '退款', '结算付款']).toContain(line[2]);
+    expect(line[3]).toMatch(/^(支付通道资金|订单托管款|平台收入|应付商户款 · 商户1)$/);
+    expect(line[4]).toMatch(/^-?\d+\.\d{2}$/);
+    expect(line[5]).toMatch(/^\d{10,}$/);
     // The 100,000 lines are about 20 MB of CSV; streaming must not hold them.
     expect(peak - rssBefore).toBeLessThan(150 * 1024 * 1024);
   }, 120_000);
@@ -151,10 +158,15 @@ describe('CSV export', () => {
     expect(res.status).toBe(200);
     const csv = await readCsv(res, () => true);
     expect(csv.kept[0]).toBe(
-      '日期,商户,商户ID,品类,订单数,总额(分),退款(分),净额(分),商户分成(分),平台收入(分)',
+      '日期,商户,品类,订单数,总额(元),退款(元),净额(元),商户分成(元),平台收入(元)',
     );
     const rows = csv.kept.slice(1).map((l) => l.split(','));
-    const sum = (i: number) => rows.reduce((s, row) => s + Number(row[i]), 0);
+    // Every amount is 元 with exactly two decimals; read back as fen without float rounding.
+    for (const row of rows) for (const cell of row.slice(4)) expect(cell).toMatch(/^-?\d+\.\d{2}$/);
+    const fen = (cell: string) => Number(cell.replace('.', ''));
+    const sum = (i: number) =>
+      rows.reduce((s, row) => s + (i === 3 ? Number(row[i]) : fen(row[i]!)), 0);
+    expect(new Set(rows.map((row) => row[2]))).toEqual(new Set(['家政服务']));
     const auditorId = (await deps.db.query.users.findFirst({
       where: (u, { eq }) => eq(u.companyId, seed.companyId),
     }))!.id;
@@ -164,10 +176,10 @@ describe('CSV export', () => {
       ...r,
       groupBy: 'merchant',
     });
-    expect(sum(4)).toBe(ORDERS);
-    expect(sum(5)).toBe(seed.totalFen);
-    expect(sum(9)).toBe(share.totals.platformFen);
-    expect(sum(8)).toBe(share.totals.merchantFen);
+    expect(sum(3)).toBe(ORDERS);
+    expect(sum(4)).toBe(seed.totalFen);
+    expect(sum(8)).toBe(share.totals.platformFen);
+    expect(sum(7)).toBe(share.totals.merchantFen);
 
     await buildStatements(deps.db, { merchantIds: seed.merchantIds });
     const statements = await readCsv(
@@ -175,8 +187,52 @@ describe('CSV export', () => {
       () => true,
     );
     expect(statements.kept).toHaveLength(1 + seed.merchantIds.length);
-    expect(statements.kept.slice(1).every((l) => /^[0-9a-f-]{36},商户\d,/.test(l))).toBe(true);
+    expect(statements.kept.slice(1).every((l) => /^[0-9a-f]{8},商户\d,待付款,/.test(l))).toBe(true);
   }, 60_000);
+
+  it('exports disputes and the audit log in Beijing time and words, named by their period', async () => {
+    // A dispute opened at 02:59 on 1 November in Beijing, which is 18:59 UTC on 31 October.
+    const { rows } = await deps.db.execute<{ id: string; order_no: string }>(
+      sql`SELECT id, order_no FROM orders ORDER BY created_at LIMIT 1`,
+    );
+    const order = rows[0]!;
+    await deps.db.execute(sql`
+      INSERT INTO order_disputes (order_id, reason, opened_at, resolved_at, resolution, refund_fen)
+      VALUES (${order.id}, '没有按时上门', '2026-10-31T18:59:00Z', '2026-11-02T02:00:00Z', '部分退款', 15000)`);
+    const ops = await callerFor(
+      deps,
+      (await deps.factories.createPropertyUser(seed.companyId, 'property_ops')).id,
+    );
+    await ops.console.setMerchantStatus({ merchantId: seed.merchantIds[0]!, status: 'suspended' });
+
+    const november = { from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z' };
+    const res = await fetch(exportUrl('disputes', november), { headers: bearer(tokens.auditor) });
+    expect(res.headers.get('content-disposition')).toContain(
+      'filename="disputes_2026-11-01_2026-11-30.csv"',
+    );
+    expect(decodeURIComponent(res.headers.get('content-disposition')!)).toContain(
+      '纠纷处理_2026-11-01_2026-11-30.csv',
+    );
+    const disputes = await readCsv(res, () => true);
+    expect(disputes.kept[0]).toBe(
+      '订单号,发起时间,住户,商户,品类,住户理由,订单金额(元),订单状态,处理时间,处理说明,退款(元)',
+    );
+    const line = disputes.kept[1]!.split(',');
+    expect(line[0]).toBe(order.order_no);
+    expect(line[1]).toBe('2026-11-01 02:59');
+    expect(line[4]).toBe('家政服务');
+    expect(line[8]).toBe('2026-11-02 10:00');
+    expect(line[10]).toBe('150.00');
+    expect(disputes.kept.join('\n')).not.toMatch(/housekeeping|confirmed|settled/);
+
+    const audit = await readCsv(
+      await fetch(exportUrl('audit-log', range()), { headers: bearer(tokens.auditor) }),
+      () => true,
+    );
+    expect(audit.kept[0]).toBe('时间,操作人,角色,操作,对象,订单号,变更内容');
+    expect(audit.kept.some((l) => l.includes(',物业运营,暂停商户,'))).toBe(true);
+    expect(audit.kept.join('\n')).not.toMatch(/merchant\.suspend|property_ops/);
+  });
 });
 
 describe('queue dashboard', () => {

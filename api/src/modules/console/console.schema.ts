@@ -50,6 +50,12 @@ export const auditLogInput = z.object({
 export type AuditLogInput = z.infer<typeof auditLogInput>;
 
 /** The CSV reports `GET /console/export/<report>.csv` streams. */
-export const exportReports = ['revenue-share', 'statements', 'ledger'] as const;
+export const exportReports = [
+  'revenue-share',
+  'statements',
+  'ledger',
+  'disputes',
+  'audit-log',
+] as const;
 export type ExportReport = (typeof exportReports)[number];
 export const exportRange = range;

@@ -22,6 +22,17 @@ function drained(res: Response): Promise<void> {
   });
 }
 
+/**
+ * The period a file covers, by business days, first and last inclusive: [11-01 00:00, 12-01
+ * 00:00) Shanghai is "2026-11-01_2026-11-30", not the UTC day the range starts on.
+ */
+export function periodOf(from: string, to: string, timeZone: string): string {
+  const day = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone });
+  const first = day(Date.parse(from));
+  const last = day(Date.parse(to) - 1);
+  return first === last ? first : `${first}_${last}`;
+}
+
 const isReport = (name: string): name is ExportReport =>
   (exportReports as readonly string[]).includes(name);
 
@@ -58,11 +69,11 @@ export function exportRoutes(deps: AppDeps): Router {
       res.on('close', () => {
         closed = true;
       });
-      const day = range.data.from.slice(0, 10);
+      const period = periodOf(range.data.from, range.data.to, deps.env.TZ_BUSINESS);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader(
         'Content-Disposition',
-        `attachment; filename="${report}-${day}.csv"; filename*=UTF-8''${report}-${day}.csv`,
+        `attachment; filename="${report}_${period}.csv"; filename*=UTF-8''${encodeURIComponent(`${definition.title}_${period}.csv`)}`,
       );
       res.setHeader('Cache-Control', 'no-store');
       try {

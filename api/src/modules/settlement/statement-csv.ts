@@ -1,3 +1,4 @@
+import { labelOf } from '../../labels';
 import { BOM, csvLine } from '../../lib/csv';
 import { bpsToPercentText, fenToYuanText as yuan } from '../../lib/money';
 import type { getStatement } from './statements.service';
@@ -26,10 +27,10 @@ export function statementCsv(statement: Statement, timeZone: string) {
   const at = (iso: string) => new Date(iso).toLocaleString('sv-SE', { timeZone }).slice(0, 16);
   const s = statement;
   const lines = s.lines.map((l) => [
-    l.orderId,
+    l.orderNo,
     l.service.titleZh,
     at(l.startsAt),
-    l.orderStatus,
+    labelOf('orderStatus', l.orderStatus),
     yuan(l.grossFen),
     yuan(l.refundFen),
     yuan(l.netFen),

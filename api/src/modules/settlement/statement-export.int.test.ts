@@ -11,6 +11,7 @@ import {
 } from '../../testing';
 import { buildStatements } from './build-statements';
 import { statementExportRoutes } from './statement-export.routes';
+import { labelOf } from '../../labels';
 
 let deps: TestDeps;
 let seed: EligibleOrdersSeed;
@@ -94,7 +95,8 @@ it("gives the owner the statement's lines with the same figures as merchant.stat
   expect(lines.length).toBeGreaterThan(0);
   for (const [i, line] of lines.entries()) {
     const expected = statement.lines[i]!;
-    expect(line[0]).toBe(expected.orderId);
+    expect(line[0]).toBe(expected.orderNo);
+    expect(line[3]).toBe(labelOf('orderStatus', expected.orderStatus));
     expect(line[1]).toBe(expected.service.titleZh);
     expect([line[4], line[5], line[6], line[8], line[9]].map((v) => fen(v!))).toEqual([
       expected.grossFen,

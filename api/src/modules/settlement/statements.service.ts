@@ -79,6 +79,7 @@ export async function getStatement(db: DbOrTx, scope: SQL, id: string) {
       titleZh: services.titleZh,
       titleEn: services.titleEn,
       status: orders.status,
+      orderNo: orders.orderNo,
       startsAt: slots.startsAt,
       address: orders.addressSnapshot,
     })
@@ -92,6 +93,7 @@ export async function getStatement(db: DbOrTx, scope: SQL, id: string) {
     ...statementView(row.statement, row.merchantName),
     lines: lines.map((l) => ({
       orderId: l.line.orderId,
+      orderNo: l.orderNo,
       service: { titleZh: l.titleZh, titleEn: l.titleEn },
       orderStatus: l.status,
       startsAt: l.startsAt.toISOString(),
