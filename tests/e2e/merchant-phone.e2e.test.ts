@@ -1,4 +1,4 @@
-import { merchants, services, slots, users } from '@cgp/db';
+import { merchants, orders, services, slots, users } from '@cgp/db';
 import { bookSlot, payOrder } from '@cgp/api/testing';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
@@ -72,6 +72,8 @@ describe('merchant portal on a 390×844 phone', () => {
       await settled(page);
       await screenshot(page, 'merchant-phone-drawer', { fullPage: false });
       await page.keyboard.press('Escape');
+      const [done] = await platform.deps.db.select().from(orders).where(eq(orders.id, order.id));
+      expect(done!.status).toBe('completed');
 
       // The menu keeps what fits and folds the rest under "…"; earnings is one of those.
       await page.goto('/merchant/earnings');
