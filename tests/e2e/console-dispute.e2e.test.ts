@@ -92,6 +92,8 @@ describe('property console: resolving a dispute as ops', () => {
       expect(previewText).toContain('退款给住户');
       expect(previewText).toContain('¥150.00');
       expect(previewText).toContain('¥249.00');
+      // Let the box finish fading in, so the picture shows what the clerk reads.
+      await page.waitForTimeout(500);
       await screenshot(page, 'console-dispute-preview', { fullPage: false });
       // Nothing has moved yet.
       const refunded = async () =>

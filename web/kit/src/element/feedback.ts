@@ -39,7 +39,7 @@ export async function confirmWithPreview(options: {
       confirmButtonText: options.confirmText,
       cancelButtonText: options.cancelText,
       type: options.danger ? 'warning' : 'info',
-      customStyle: { maxWidth: '94vw' },
+      customStyle: { width: 'min(460px, 94vw)', maxWidth: '94vw' },
     });
     return true;
   } catch {
