@@ -1,4 +1,5 @@
 import { VueQueryPlugin } from '@tanstack/vue-query';
+import { showConfirmDialog } from 'vant';
 import 'vant/lib/index.css';
 import { createApp } from 'vue';
 import App from './App.vue';
@@ -11,6 +12,31 @@ import './styles.css';
 const queryClient = createQueryClient(() => router);
 const router = createAppRouter(queryClient);
 
+/** A page's code that could not be downloaded (offline, a dropped connection). */
+const isChunkLoadError = (error: unknown) =>
+  error instanceof Error &&
+  /dynamically imported module|Unable to preload CSS|Importing a module script failed|error loading dynamically imported/i.test(
+    error.message,
+  );
+
+// Without this a tap on a tab does nothing at all on a bad network: say so, and offer to try again.
+router.onError((error, to) => {
+  if (!isChunkLoadError(error)) throw error;
+  const { t } = i18n.global;
+  showConfirmDialog({
+    title: t('connection.pageLoadFailedTitle'),
+    message: t('connection.pageLoadFailed'),
+    confirmButtonText: t('common.retry'),
+    cancelButtonText: t('common.later'),
+  }).then(
+    () => router.push(to.fullPath),
+    () => undefined,
+  );
+});
+
 setLocale(i18n.global.locale.value);
 
-createApp(App).use(i18n).use(router).use(VueQueryPlugin, { queryClient }).mount('#app');
+const app = createApp(App).use(i18n).use(router).use(VueQueryPlugin, { queryClient });
+// index.html's skeleton stays until the first page's code has arrived, so a slow link never
+// shows a blank screen between the two.
+void router.isReady().finally(() => app.mount('#app'));

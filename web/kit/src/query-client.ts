@@ -5,7 +5,10 @@ import { isApiError, isUnauthorized } from './errors';
 
 /**
  * An app's query cache. Answers that say the request was wrong (4xx) are final; only failures to
- * reach the API, or its 5xx, are retried. A session that ends mid-visit (expired, revoked
+ * reach the API, or its 5xx, are retried. Requests are sent even when the browser believes it is
+ * offline (`networkMode: 'always'`): a request that cannot go out fails and the page says so with
+ * a retry, instead of waiting silently and going out by itself when the network returns — a
+ * booking must never be made behind the user's back. A session that ends mid-visit (expired, revoked
  * elsewhere) sends the user to sign in again and forgets what the cache held for them; the route
  * guard deals with `auth.me` itself, and public pages stay where they are.
  */
@@ -21,7 +24,9 @@ export function createQueryClient(router: () => Router, loginRoute = 'login'): Q
       },
     }),
     defaultOptions: {
+      mutations: { networkMode: 'always' },
       queries: {
+        networkMode: 'always',
         staleTime: 30_000,
         retry: (failureCount, error) => {
           const status = isApiError(error) ? error.data?.httpStatus : undefined;

@@ -7,7 +7,7 @@ import {
   type BookingDraft,
   type BookingRequest,
 } from '../lib/booking';
-import { slotRefusal, type SlotRefusal } from '@cgp/kit/errors';
+import { isNetworkError, slotRefusal, type SlotRefusal } from '@cgp/kit/errors';
 import { trpc } from '@cgp/kit/api';
 import { checkoutUrl, useLeaveForCheckout } from './useCheckout';
 import { ordersQueryKey } from './useOrders';
@@ -26,6 +26,11 @@ export interface BookingOutcomes {
   /** Someone else took the last place, or the slot closed, between page load and submit. */
   onSlotRefused: (reason: SlotRefusal, error: unknown) => void;
   onCheckoutUnavailable: (orderId: string, cause: unknown) => void;
+  /**
+   * No answer came back: the order may or may not have been made. Retrying is safe (same key),
+   * and is what the resident should be offered.
+   */
+  onAnswerLost: () => void;
 }
 
 /**
@@ -60,19 +65,20 @@ export function useBooking(outcomes: BookingOutcomes) {
       attempt = null;
       leave(url);
     },
-    onError: async (error) => {
+    onError: (error) => {
       if (error instanceof CheckoutUnavailable) {
         attempt = null;
         outcomes.onCheckoutUnavailable(error.orderId, error.cause);
+      } else if (isNetworkError(error)) {
+        outcomes.onAnswerLost();
       } else {
         const refusal = slotRefusal(error);
         if (refusal) outcomes.onSlotRefused(refusal, error);
       }
-      // Capacity moved (ours, or a neighbour's booking that beat us): show the slots as they are now.
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['catalog', 'slots'] }),
-        queryClient.invalidateQueries({ queryKey: ordersQueryKey }),
-      ]);
+      // Capacity moved (ours, or a neighbour's booking that beat us): show the slots as they are
+      // now. Not awaited: offline, that refresh fails slowly, and the button must not spin meanwhile.
+      void queryClient.invalidateQueries({ queryKey: ['catalog', 'slots'] });
+      void queryClient.invalidateQueries({ queryKey: ordersQueryKey });
     },
   });
 

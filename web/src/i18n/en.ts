@@ -8,6 +8,7 @@ export default {
     loadFailed: 'Could not load',
     empty: 'Nothing here yet',
     more: 'Load more',
+    later: 'Not now',
   },
   tabs: { home: 'Home', orders: 'Orders', messages: 'Messages', me: 'Me' },
   categories: {
@@ -257,5 +258,12 @@ export default {
       property_auditor: 'Property finance',
       property_ops: 'Property operations',
     },
+  },
+  connection: {
+    pageLoadFailedTitle: 'The page did not load',
+    pageLoadFailed: 'Could not reach the network. Please check your connection and try again',
+    bookingLostTitle: 'Connection lost',
+    bookingLost:
+      'We did not hear back about your booking. Check your connection and try again: a retry never books twice, and an order already placed goes straight to payment.',
   },
 } satisfies Messages;

@@ -6,6 +6,7 @@ export default {
     loadFailed: '加载失败',
     empty: '暂无内容',
     more: '加载更多',
+    later: '稍后再说',
   },
   tabs: { home: '首页', orders: '订单', messages: '消息', me: '我的' },
   categories: {
@@ -248,5 +249,11 @@ export default {
       property_auditor: '物业财务',
       property_ops: '物业运营',
     },
+  },
+  connection: {
+    pageLoadFailedTitle: '页面没有加载出来',
+    pageLoadFailed: '网络连接失败，请检查网络后重试',
+    bookingLostTitle: '网络连接中断',
+    bookingLost: '没有收到下单结果。请检查网络后重试：重试不会重复下单，已提交的订单会直接去支付。',
   },
 };
