@@ -15,7 +15,11 @@ export {
   serviceCategories,
   type ServiceCategory,
 } from './modules/catalog/catalog.schema';
-export { careRecipientSchema, createBookingInput } from './modules/booking/booking.schema';
+export {
+  CARE_AGE,
+  careRecipientSchema,
+  createBookingInput,
+} from './modules/booking/booking.schema';
 export {
   cancelOrderInput,
   disputeOrderInput,

@@ -150,3 +150,41 @@ describe('a resident on a bad network, at 390×844', () => {
     }
   }, 60_000);
 });
+
+describe('the care booking form, at 390×844', () => {
+  it('refuses age 250 at the age field, in Chinese, without asking the server', async () => {
+    const { context, page, errors } = await signedInPhone();
+    try {
+      await page.getByRole('link', { name: /^老人陪护/ }).click();
+      await page.getByRole('group', { name: '选择日期' }).getByRole('button').nth(2).click();
+      await page.getByRole('radio').first().click();
+
+      const calls: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/trpc/')) calls.push(request.url());
+      });
+      await page.getByLabel('姓名').fill('王奶奶');
+      await page.getByLabel('年龄').fill('250');
+      const age = page.getByTestId('care-age');
+      await age.getByText('年龄需在 1–120 岁之间').waitFor();
+      expect(await page.getByTestId('submit-booking').isDisabled()).toBe(true);
+      expect(await page.getByTestId('booking-hint').innerText()).toBe(
+        '被看护人的信息有误，请按提示修改',
+      );
+      // The schema the server uses decided it here: nothing was sent.
+      expect(calls.filter((url) => /booking|order/.test(url))).toEqual([]);
+      // Clear of the fixed booking bar, for the picture.
+      await page.evaluate(
+        "document.querySelector('[data-testid=care-age]').scrollIntoView({ block: 'center' })",
+      );
+      await screenshot(page, 'care-form-age-250-zh', { fullPage: false });
+
+      await page.getByLabel('年龄').fill('82');
+      await age.getByText('年龄需在 1–120 岁之间').waitFor({ state: 'detached' });
+      expect(await page.getByTestId('submit-booking').isEnabled()).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

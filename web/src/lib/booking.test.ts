@@ -1,5 +1,13 @@
+import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { bookingProblems, bookingRequest, emptyDraft, newIdempotencyKey } from './booking';
+import {
+  bookingProblems,
+  bookingRequest,
+  careProblemsFromRefusal,
+  careRecipientProblems,
+  emptyDraft,
+  newIdempotencyKey,
+} from './booking';
 
 const cleaning = { category: 'housekeeping' as const, minQuantity: 2, maxQuantity: 6 };
 const care = { category: 'temporary_care' as const, minQuantity: 2, maxQuantity: 8 };
@@ -24,6 +32,42 @@ describe('bookingProblems', () => {
     expect(bookingProblems(draft, care)).toEqual(['booking.careRequired']);
     draft.careRecipient = { name: '王奶奶', age: 82, needs: '' };
     expect(bookingProblems(draft, care)).toEqual([]);
+    draft.careRecipient = { name: '王奶奶', age: 250, needs: '' };
+    expect(bookingProblems(draft, care)).toEqual(['booking.careInvalid']);
+  });
+});
+
+describe('careRecipientProblems (the API schema, field by field)', () => {
+  it('names the field and the allowed range', () => {
+    const range = { key: 'booking.careAgeRange', params: { min: 1, max: 120 } };
+    expect(careRecipientProblems({ name: '王奶奶', age: 250, needs: '' })).toEqual({ age: range });
+    expect(careRecipientProblems({ name: '王奶奶', age: 0, needs: '' })).toEqual({ age: range });
+    expect(careRecipientProblems({ name: ' ', age: null, needs: '' })).toEqual({
+      name: { key: 'booking.careNameRequired' },
+      age: { key: 'booking.careAgeRequired' },
+    });
+    expect(careRecipientProblems({ name: '王奶奶', age: 120, needs: '' })).toEqual({});
+  });
+});
+
+describe('careProblemsFromRefusal', () => {
+  it('puts a server refusal on the field it concerns', () => {
+    const refusal = TRPCClientError.from({
+      error: {
+        code: -32600,
+        message: 'invalid',
+        data: {
+          code: 'BAD_REQUEST',
+          httpStatus: 400,
+          reason: 'invalid_input',
+          fieldErrors: [{ path: ['careRecipient', 'age'], message: 'Too big' }],
+        },
+      },
+    });
+    expect(careProblemsFromRefusal(refusal)).toEqual({
+      age: { key: 'booking.careAgeRange', params: { min: 1, max: 120 } },
+    });
+    expect(careProblemsFromRefusal(new Error('offline'))).toEqual({});
   });
 });
 

@@ -1,4 +1,10 @@
-import type { RouterInputs, ServiceCategory } from '@cgp/api/client';
+import {
+  CARE_AGE,
+  careRecipientSchema,
+  type RouterInputs,
+  type ServiceCategory,
+} from '@cgp/api/client';
+import { isApiError } from '@cgp/kit/errors';
 
 export type BookingRequest = RouterInputs['booking']['create'];
 
@@ -32,6 +38,69 @@ export function emptyDraft(quantity: number): BookingDraft {
   };
 }
 
+export type CareField = keyof CareRecipient;
+export interface FieldProblem {
+  key: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * What is wrong with the care recipient, field by field, judged by the API's own schema (one
+ * rule, written once), as i18n keys.
+ */
+export function careRecipientProblems(
+  recipient: CareRecipient,
+): Partial<Record<CareField, FieldProblem>> {
+  const parsed = careRecipientSchema.safeParse({
+    ...recipient,
+    age: recipient.age ?? undefined,
+  });
+  if (parsed.success) return {};
+  const problems: Partial<Record<CareField, FieldProblem>> = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0] as CareField;
+    if (problems[field]) continue;
+    if (field === 'age') {
+      problems.age =
+        recipient.age === null
+          ? { key: 'booking.careAgeRequired' }
+          : { key: 'booking.careAgeRange', params: { ...CARE_AGE } };
+    } else if (field === 'name') {
+      problems.name = recipient.name.trim()
+        ? { key: 'booking.careNameTooLong' }
+        : { key: 'booking.careNameRequired' };
+    } else {
+      problems[field] = { key: 'booking.careNeedsTooLong' };
+    }
+  }
+  return problems;
+}
+
+const CARE_FIELDS: readonly CareField[] = ['name', 'age', 'needs'];
+
+/**
+ * The care-recipient fields the server refused a booking for, so the form can mark them (the
+ * form checks the same schema first, so this is for rules only the server knows).
+ */
+export function careProblemsFromRefusal(
+  error: unknown,
+): Partial<Record<CareField, FieldProblem>> {
+  if (!isApiError(error) || !error.data) return {};
+  if (error.data.reason === 'care_recipient_required') {
+    return { name: { key: 'booking.careNameRequired' }, age: { key: 'booking.careAgeRequired' } };
+  }
+  const problems: Partial<Record<CareField, FieldProblem>> = {};
+  for (const { path } of error.data.fieldErrors ?? []) {
+    const field = path[1] as CareField;
+    if (path[0] !== 'careRecipient' || !CARE_FIELDS.includes(field)) continue;
+    problems[field] =
+      field === 'age'
+        ? { key: 'booking.careAgeRange', params: { ...CARE_AGE } }
+        : { key: field === 'name' ? 'booking.careNameTooLong' : 'booking.careNeedsTooLong' };
+  }
+  return problems;
+}
+
 /** i18n keys of what is missing before a booking can be sent; empty when it is ready. */
 export function bookingProblems(
   draft: BookingDraft,
@@ -39,11 +108,13 @@ export function bookingProblems(
 ): string[] {
   const problems: string[] = [];
   if (!draft.slotId) problems.push('booking.pickSlot');
-  if (
-    service.category === 'temporary_care' &&
-    (!draft.careRecipient.name.trim() || draft.careRecipient.age === null)
-  ) {
-    problems.push('booking.careRequired');
+  if (service.category === 'temporary_care') {
+    const care = careRecipientProblems(draft.careRecipient);
+    if (care.name || care.age?.key === 'booking.careAgeRequired') {
+      problems.push('booking.careRequired');
+    } else if (care.age || care.needs) {
+      problems.push('booking.careInvalid');
+    }
   }
   if (
     !Number.isInteger(draft.quantity) ||

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
+/** Ages a care recipient may have, in whole years (the forms say the same range). */
+export const CARE_AGE = { min: 1, max: 120 } as const;
+
 export const careRecipientSchema = z.object({
   name: z.string().trim().min(1, 'Name is required').max(50),
-  age: z.number().int().min(0).max(130),
+  age: z.number().int().min(CARE_AGE.min).max(CARE_AGE.max),
   needs: z.string().trim().max(500).default(''),
 });
 
