@@ -159,7 +159,7 @@ describe('the resident sees the order move as the merchant works, at 390×844', 
 
       await row(desk.page, orderId).getByRole('button', { name: '拒单' }).click();
       const dialog = desk.page.getByRole('dialog');
-      await dialog.getByLabel('原因').fill('人手不足');
+      await dialog.getByRole('textbox').fill('人手不足');
       await dialog.getByRole('button', { name: '确认拒单' }).click();
 
       const title = page.getByTestId('order-status-title');
