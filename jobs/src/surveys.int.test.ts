@@ -1,4 +1,4 @@
-import { dueCallbackMonth } from '@cgp/api';
+import { dueCallbackMonth, queuePrefix } from '@cgp/api';
 import { callbackRuns, callbackTasks, orderReviews, orders } from '@cgp/db';
 import { createTestDeps, seedServedHouseholds, type TestDeps } from '@cgp/api/testing';
 import type { Job } from 'bullmq';
@@ -73,7 +73,7 @@ describe('the surveys queue', () => {
     // Redis loses everything (only this test's keys): the restarted jobs put the schedules back
     // and find the run already made.
     await jobs.close();
-    const keys = await deps.redis.keys(`${deps.env.REDIS_PREFIX}:bull:surveys*`);
+    const keys = await deps.redis.keys(`${queuePrefix(deps.env, 'surveys')}:surveys*`);
     if (keys.length) await deps.redis.del(...keys);
     jobs = await startJobs(deps);
     const again = await waitFor(

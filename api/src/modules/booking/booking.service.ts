@@ -229,6 +229,7 @@ export async function createBooking(
     reviewedAt: null,
     reviewAutomatic: null,
     reviewReply: null,
+    reviewPhotoIds: null,
   });
   return { ...view, replayed: false };
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import type { MerchantActor } from '../identity/actor';
+import { photoUrl } from '../uploads/uploads.service';
 import type { listReviewsInput } from './merchant.schema';
 
 /**
@@ -54,6 +55,7 @@ export async function listMerchantReviews(
       comment: orderReviews.comment,
       automatic: orderReviews.automatic,
       reply: orderReviews.reply,
+      photoIds: orderReviews.photoIds,
       repliedAt: orderReviews.repliedAt,
       createdAt: orderReviews.createdAt,
       serviceId: orders.serviceId,
@@ -84,6 +86,7 @@ export async function listMerchantReviews(
       ...r,
       createdAt: r.createdAt.toISOString(),
       repliedAt: r.repliedAt?.toISOString() ?? null,
+      photos: r.photoIds.map((id) => ({ id, url: photoUrl(id) })),
       slotStartsAt: r.slotStartsAt.toISOString(),
     }),
   );

@@ -13,6 +13,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { maskPhone } from '../delivery/workers.service';
 import { NotFound } from '../../errors';
 import { afterCursor, decodeCursor, page } from '../../lib/cursor';
+import { photoUrl } from '../uploads/uploads.service';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -39,6 +40,7 @@ export function selectOrders(db: DbOrTx) {
       workerPhone: workerUsers.phone,
       reviewAutomatic: orderReviews.automatic,
       reviewReply: orderReviews.reply,
+      reviewPhotoIds: orderReviews.photoIds,
     })
     .from(orders)
     .innerJoin(services, eq(services.id, orders.serviceId))
@@ -89,6 +91,7 @@ export function orderView(
           /** 系统默认好评: given by the platform, not by the resident. */
           automatic: row.reviewAutomatic ?? false,
           reply: row.reviewReply ?? null,
+          photos: (row.reviewPhotoIds ?? []).map((id) => ({ id, url: photoUrl(id) })),
         }
       : null,
     paymentDueAt: iso(o.paymentDueAt),

@@ -22,6 +22,8 @@ export const reviewOrderInput = z.object({
   id: z.string().uuid(),
   rating: z.number().int().min(1).max(5),
   comment: z.string().trim().max(1000).optional(),
+  /** Photos uploaded first by `POST /uploads`; up to six. */
+  photoIds: z.array(z.string().uuid()).max(6, 'At most 6 photos').optional(),
 });
 
 export const merchantListOrdersInput = z

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { Conflict, NotFound } from '../../errors';
 import type { ResidentActor } from '../identity/actor';
 import { refundsOfOrder } from '../payments/order-refunds';
+import { attachPhotos, photoUrl } from '../uploads/uploads.service';
 import { cancellationTerms } from './cancellation';
 import { act, orderTimeline } from './order-actions';
 import { ORDER_ACTIONS } from './order-states';
@@ -159,6 +160,8 @@ export async function reviewResidentOrder(
     if (!['confirmed', 'settled'].includes(order.status)) {
       throw new Conflict('not_reviewable', 'You can rate an order after confirming it is done');
     }
+    // The resident's own photos, not yet used anywhere, become this order's.
+    const photoIds = await attachPhotos(tx, actor.id, order.id, input.photoIds ?? []);
     const [review] = await tx
       .insert(orderReviews)
       .values({
@@ -167,6 +170,7 @@ export async function reviewResidentOrder(
         residentId: actor.id,
         rating: input.rating,
         comment: input.comment ?? '',
+        photoIds,
       })
       .onConflictDoNothing()
       .returning();
@@ -177,6 +181,7 @@ export async function reviewResidentOrder(
       orderId: review.orderId,
       rating: review.rating,
       comment: review.comment,
+      photos: review.photoIds.map((id) => ({ id, url: photoUrl(id) })),
       createdAt: review.createdAt.toISOString(),
     };
   });

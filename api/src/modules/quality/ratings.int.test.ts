@@ -1,5 +1,6 @@
-import { orderReviews, orders } from '@cgp/db';
-import { eq, sql } from 'drizzle-orm';
+import { orderReviews, orders, uploads } from '@cgp/db';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookSlot, callerFor, createTestDeps, payOrder, type TestDeps } from '../../testing';
 import { giveDefaultRatings } from './ratings.service';
@@ -118,5 +119,52 @@ describe('merchant.reviews.reply', () => {
     await expect(
       merchant.merchant.reviews.reply({ orderId: order.id, reply: '谢谢' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
+
+describe('order.review with photos', () => {
+  const upload = async (ownerId: string) => {
+    const [row] = await deps.db
+      .insert(uploads)
+      .values({
+        ownerId,
+        storageKey: `test/${randomUUID()}.jpg`,
+        mime: 'image/jpeg',
+        bytes: 1000,
+        width: 800,
+        height: 600,
+      })
+      .returning();
+    return row!.id;
+  };
+
+  it('takes up to six of the resident’s own unused photos, shown with the review', async () => {
+    const { order, resident, market, merchant } = await confirmedOrder();
+    const mine = await Promise.all([1, 2, 3].map(() => upload(market.resident.id)));
+    const someoneElses = await upload(market.owner.id);
+    await expect(
+      resident.order.review({ id: order.id, rating: 5, photoIds: [...mine, someoneElses] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const seven = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => upload(market.resident.id)));
+    await expect(
+      resident.order.review({ id: order.id, rating: 5, photoIds: seven }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+
+    const review = await resident.order.review({
+      id: order.id,
+      rating: 5,
+      comment: '很干净',
+      photoIds: mine,
+    });
+    expect(review.photos.map((p) => p.id)).toEqual(mine);
+    expect((await resident.order.get({ id: order.id })).review!.photos.map((p) => p.url)).toEqual(
+      mine.map((id) => `/uploads/${id}`),
+    );
+    expect((await merchant.merchant.reviews.list()).items[0]!.photos).toHaveLength(3);
+    const attached = await deps.db.select().from(uploads).where(inArray(uploads.id, mine));
+    expect(attached.every((u) => u.orderId === order.id)).toBe(true);
+    // A refused review attached nothing.
+    const [loose] = await deps.db.select().from(uploads).where(eq(uploads.id, someoneElses));
+    expect(loose!.orderId).toBeNull();
   });
 });
