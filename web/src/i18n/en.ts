@@ -215,6 +215,12 @@ export default {
     rateSubmit: 'Submit review',
     rated: 'Thank you for your review',
     ratingRequired: 'Please choose a rating first',
+    photos: 'Photos (optional, up to 6)',
+    photoFailed: 'This photo did not upload; remove it and try again',
+    photoUploading: 'Photos are still uploading',
+    defaultRating: 'Default rating',
+    defaultRatingNote: 'Not rated within 7 days of confirmation, so the platform gave a default rating; it does not count towards the merchant’s satisfaction',
+    merchantReply: 'Merchant’s reply',
   },
   cancelReasons: {
     plansChanged: 'Plans changed',

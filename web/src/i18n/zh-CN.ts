@@ -206,6 +206,12 @@ export default {
     rateSubmit: '提交评价',
     rated: '感谢您的评价',
     ratingRequired: '请先选择评分',
+    photos: '照片（选填，最多 6 张）',
+    photoFailed: '这张照片没有传上去，请删掉后重试',
+    photoUploading: '照片还在上传，请稍候',
+    defaultRating: '系统默认好评',
+    defaultRatingNote: '确认完成 7 天内未评价，系统给出默认好评；不计入商户满意度',
+    merchantReply: '商家回复',
   },
   cancelReasons: {
     plansChanged: '计划有变',
