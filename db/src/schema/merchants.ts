@@ -1,5 +1,7 @@
 import {
+  bigint,
   boolean,
+  integer,
   index,
   pgEnum,
   pgTable,
@@ -31,6 +33,12 @@ export const merchants = pgTable(
     stripeAccountId: text('stripe_account_id').unique(),
     payoutsEnabled: boolean('payouts_enabled').notNull().default(false),
     detailsSubmitted: boolean('details_submitted').notNull().default(false),
+    /**
+     * Residents' own ratings, summed and counted as they are given (default ratings excluded), so
+     * every service card can show the merchant's score without adding up its reviews.
+     */
+    ratingSum: bigint('rating_sum', { mode: 'number' }).notNull().default(0),
+    ratingCount: integer('rating_count').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('merchants_company_idx').on(t.companyId)],

@@ -11,6 +11,10 @@ export default {
     later: 'Not now',
   },
   tabs: { home: 'Home', orders: 'Orders', messages: 'Messages', me: 'Me' },
+  merchantRating: {
+    score: '{score} · {n} ratings',
+    none: 'No ratings yet',
+  },
   categories: {
     housekeeping: 'Housekeeping',
     meal_delivery: 'Meal delivery',

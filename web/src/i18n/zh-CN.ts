@@ -9,6 +9,10 @@ export default {
     later: '稍后再说',
   },
   tabs: { home: '首页', orders: '订单', messages: '消息', me: '我的' },
+  merchantRating: {
+    score: '{score} 分 · {n} 条评价',
+    none: '暂无评分',
+  },
   categories: {
     housekeeping: '家政服务',
     meal_delivery: '送餐配送',

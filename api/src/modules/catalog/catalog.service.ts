@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { afterCursorPlaceholders, decodeCursor, page } from '../../lib/cursor';
 import { NotFound } from '../../errors';
 import type { Actor } from '../identity/actor';
+import { roundedMean } from '../quality/satisfaction';
 import type { listServicesInput, listSlotsInput } from './catalog.schema';
 import { serviceScope, serviceScopeCondition, type ServiceScope } from './catalog.scope';
 
@@ -18,6 +19,8 @@ const serviceColumns = {
   id: services.id,
   merchantId: services.merchantId,
   merchantName: merchants.name,
+  merchantRatingSum: merchants.ratingSum,
+  merchantRatingCount: merchants.ratingCount,
   category: services.category,
   titleZh: services.titleZh,
   titleEn: services.titleEn,
@@ -38,13 +41,25 @@ const serviceColumns = {
         FROM ${serviceCommunities} WHERE ${serviceCommunities.serviceId} = ${services.id}), '{}')`,
 };
 
-function serviceView<R extends { merchantId: string; merchantName: string; createdAt: Date }>(
-  row: R,
-) {
-  const { merchantName, createdAt, ...rest } = row;
+function serviceView<
+  R extends {
+    merchantId: string;
+    merchantName: string;
+    merchantRatingSum: number;
+    merchantRatingCount: number;
+    createdAt: Date;
+  },
+>(row: R) {
+  const { merchantName, merchantRatingSum, merchantRatingCount, createdAt, ...rest } = row;
   return {
     ...rest,
-    merchant: { id: row.merchantId, name: merchantName },
+    merchant: {
+      id: row.merchantId,
+      name: merchantName,
+      /** Mean of residents' own ratings (default ratings excluded), two decimals; null before any. */
+      rating: roundedMean(merchantRatingSum, merchantRatingCount),
+      ratingCount: merchantRatingCount,
+    },
     createdAt: createdAt.toISOString(),
   };
 }

@@ -1,5 +1,5 @@
-import { orderDisputes, orderReviews, orders, type Db } from '@cgp/db';
-import { and, eq } from 'drizzle-orm';
+import { merchants, orderDisputes, orderReviews, orders, type Db } from '@cgp/db';
+import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { Conflict, NotFound } from '../../errors';
 import type { ResidentActor } from '../identity/actor';
@@ -160,8 +160,9 @@ export async function reviewResidentOrder(
     if (!['confirmed', 'settled'].includes(order.status)) {
       throw new Conflict('not_reviewable', 'You can rate an order after confirming it is done');
     }
-    // The resident's own photos, not yet used anywhere, become this order's.
-    const photoIds = await attachPhotos(tx, actor.id, order.id, input.photoIds ?? []);
+    // The resident's own photos, not yet used anywhere, become this order's (in the order chosen).
+    const photoIds = [...new Set(input.photoIds ?? [])];
+    await attachPhotos(tx, actor.id, order.id, photoIds);
     const [review] = await tx
       .insert(orderReviews)
       .values({
@@ -175,6 +176,14 @@ export async function reviewResidentOrder(
       .onConflictDoNothing()
       .returning();
     if (!review) throw new Conflict('already_reviewed', 'This order has already been rated');
+    // The merchant's running score for service cards (default ratings never reach it).
+    await tx
+      .update(merchants)
+      .set({
+        ratingSum: sql`${merchants.ratingSum} + ${review.rating}`,
+        ratingCount: sql`${merchants.ratingCount} + 1`,
+      })
+      .where(eq(merchants.id, order.merchantId));
     // Rated by the resident: no 系统默认好评 is due any more.
     await tx.update(orders).set({ defaultRatingAt: null }).where(eq(orders.id, order.id));
     return {

@@ -168,3 +168,40 @@ describe('order.review with photos', () => {
     expect(loose!.orderId).toBeNull();
   });
 });
+
+describe('the merchant’s score on service cards', () => {
+  it('is the mean of residents’ own ratings with their count; default ratings stay out', async () => {
+    const first = await confirmedOrder();
+    await first.resident.order.review({ id: first.order.id, rating: 4 });
+    // Two more orders of the same merchant: one rated 5 by its resident, one left to the default.
+    const f = deps.factories;
+    const more = async () => {
+      const slot = await f.createSlot({ serviceId: first.market.service.id });
+      const order = await bookSlot(deps, first.market.resident.id, slot.id);
+      await payOrder(deps, order.id);
+      await first.merchant.merchant.orders.accept({ id: order.id });
+      await first.merchant.merchant.orders.start({ id: order.id });
+      await first.merchant.merchant.orders.complete({ id: order.id });
+      await first.resident.order.confirm({ id: order.id });
+      return order;
+    };
+    const rated = await more();
+    await first.resident.order.review({ id: rated.id, rating: 5 });
+    const unrated = await more();
+    await ageDefaultRating(unrated.id);
+    await giveDefaultRatings(deps.db);
+
+    const card = await first.resident.catalog.service({ id: first.market.service.id });
+    expect(card.merchant).toMatchObject({ rating: 4.5, ratingCount: 2 });
+    const list = await first.resident.catalog.services({});
+    expect(list.items.find((s) => s.id === first.market.service.id)!.merchant).toMatchObject({
+      rating: 4.5,
+      ratingCount: 2,
+    });
+    const fresh = await deps.factories.createMarketplace();
+    const empty = await (
+      await callerFor(deps, fresh.resident.id)
+    ).catalog.service({ id: fresh.service.id });
+    expect(empty.merchant).toMatchObject({ rating: null, ratingCount: 0 });
+  });
+});
