@@ -119,8 +119,9 @@ async function aggregate(
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const nullableNum = (v: unknown, digits: number): number | null =>
-  v === null || v === undefined ? null : Math.round(Number(v) * 10 ** digits) / 10 ** digits;
+/** A figure PostgreSQL already rounded (numeric arrives as text), or null. */
+const nullableNum = (v: unknown): number | null =>
+  v === null || v === undefined ? null : Number(v);
 
 export interface KpiFigures {
   acceptance: { count: number; medianSeconds: number | null; p90Seconds: number | null };
@@ -171,8 +172,9 @@ async function figuresBy(
   const [acceptance, breaches, complaints, handling, coverage, ratings] = await Promise.all([
     q(
       'acceptance',
-      sql`count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ${acc}) AS median,
-          percentile_cont(0.9) WITHIN GROUP (ORDER BY ${acc}) AS p90`,
+      // Rounded in PostgreSQL's numeric, half away from zero, not in floating point.
+      sql`count(*) AS n, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ${acc})::numeric) AS median,
+          round(percentile_cont(0.9) WITHIN GROUP (ORDER BY ${acc})::numeric) AS p90`,
     ),
     q('slaBreaches', sql`count(*) AS n`),
     q(
@@ -180,7 +182,10 @@ async function figuresBy(
       sql`count(*) AS n, count(*) FILTER (WHERE c.kind = 'ticket') AS tickets,
           count(*) FILTER (WHERE c.kind = 'dispute') AS disputes`,
     ),
-    q('ticketHandling', sql`count(*) AS n, avg(${SOURCES.ticketHandling.value}) AS mean`),
+    q(
+      'ticketHandling',
+      sql`count(*) AS n, round(avg(${SOURCES.ticketHandling.value})::numeric, 2) AS mean`,
+    ),
     q(
       'callbackCoverage',
       sql`count(DISTINCT (o.unit_id, to_char(o.completed_at AT TIME ZONE ${range.timeZone}, 'YYYY-MM'))) AS households,
@@ -197,8 +202,8 @@ async function figuresBy(
   for (const r of acceptance) {
     at(r.key).acceptance = {
       count: num(r.n),
-      medianSeconds: nullableNum(r.median, 0),
-      p90Seconds: nullableNum(r.p90, 0),
+      medianSeconds: nullableNum(r.median),
+      p90Seconds: nullableNum(r.p90),
     };
   }
   for (const r of breaches) at(r.key).slaBreaches = num(r.n);
@@ -206,7 +211,7 @@ async function figuresBy(
     at(r.key).complaints = { total: num(r.n), tickets: num(r.tickets), disputes: num(r.disputes) };
   }
   for (const r of handling) {
-    at(r.key).tickets = { resolved: num(r.n), meanHandlingHours: nullableNum(r.mean, 2) };
+    at(r.key).tickets = { resolved: num(r.n), meanHandlingHours: nullableNum(r.mean) };
   }
   for (const r of coverage) {
     const households = num(r.households);
