@@ -53,7 +53,8 @@ it('settles odd amounts, refunds before and after confirmation and an open dispu
   const community = await f.createCommunity();
   const resident = await f.createResident({ community });
   const ops = await f.createPropertyUser(community.companyId, 'property_ops');
-  const prices = [1, 3, 7, 333, 999, 12_345];
+  // Odd amounts that round every way, all above the processor's minimum charge (¥4.00).
+  const prices = [401, 403, 407, 733, 999, 12_345];
   const shops = [];
   for (let m = 0; m < 3; m++) {
     const merchant = await f.createMerchant({
