@@ -9,7 +9,7 @@ export type { AppRouter };
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
-export { loginInput, phoneSchema } from './modules/identity/auth.schema';
+export { changePasswordInput, loginInput, phoneSchema } from './modules/identity/auth.schema';
 export {
   pricingUnits,
   serviceCategories,

@@ -15,6 +15,7 @@ export const consoleChildren: RouteRecordRaw[] = [
     name: 'console-statements',
     component: () => import('./pages/StatementsPage.vue'),
   },
+  { path: 'jobs', name: 'console-jobs', component: () => import('./pages/JobsPage.vue') },
   {
     path: 'reconciliation',
     name: 'console-reconciliation',

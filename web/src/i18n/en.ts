@@ -273,6 +273,7 @@ export default {
       merchant_staff: 'Merchant',
       property_auditor: 'Property finance',
       property_ops: 'Property operations',
+      platform_admin: 'Platform operator',
     },
   },
   connection: {
@@ -281,5 +282,20 @@ export default {
     bookingLostTitle: 'Connection lost',
     bookingLost:
       'We did not hear back about your booking. Check your connection and try again: a retry never books twice, and an order already placed goes straight to payment.',
+  },
+  password: {
+    title: 'Change password',
+    current: 'Current',
+    currentPlaceholder: 'Your current password',
+    new: 'New',
+    newPlaceholder: 'At least 8 characters',
+    repeat: 'Repeat',
+    repeatPlaceholder: 'The new password again',
+    submit: 'Change password',
+    mismatch: 'The two new passwords differ',
+    tooShort: 'The new password needs at least 8 characters',
+    sameAsOld: 'The new password must differ from the current one',
+    wrong: 'The current password is incorrect',
+    changed: 'Password changed; {n} other devices were signed out',
   },
 } satisfies Messages;

@@ -264,6 +264,7 @@ export default {
       merchant_staff: '商户',
       property_auditor: '物业财务',
       property_ops: '物业运营',
+      platform_admin: '平台运维',
     },
   },
   connection: {
@@ -271,5 +272,20 @@ export default {
     pageLoadFailed: '网络连接失败，请检查网络后重试',
     bookingLostTitle: '网络连接中断',
     bookingLost: '没有收到下单结果。请检查网络后重试：重试不会重复下单，已提交的订单会直接去支付。',
+  },
+  password: {
+    title: '修改密码',
+    current: '当前密码',
+    currentPlaceholder: '请输入当前密码',
+    new: '新密码',
+    newPlaceholder: '至少 8 位',
+    repeat: '确认新密码',
+    repeatPlaceholder: '再输入一次新密码',
+    submit: '确认修改',
+    mismatch: '两次输入的新密码不一致',
+    tooShort: '新密码至少需要 8 位',
+    sameAsOld: '新密码不能与当前密码相同',
+    wrong: '当前密码不正确',
+    changed: '密码已修改，其他 {n} 台设备已退出登录',
   },
 };
