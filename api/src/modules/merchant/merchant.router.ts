@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { merchantProcedure } from '../../trpc';
+import { liveStreams } from '../identity/live-connections';
 import { watchMerchantOrders } from './live-orders';
 import { listReviewsInput, liveOrdersInput } from './merchant.schema';
 import { getMerchantProfile } from './profile.service';
@@ -22,10 +23,12 @@ export const merchantPortalRouter = {
 /** `merchant.orders.live`, merged into the order queue's router: new and changed orders over SSE. */
 export const merchantLiveOrdersRouter = {
   live: merchantProcedure.input(liveOrdersInput).subscription(({ ctx, input, signal }) =>
-    watchMerchantOrders(ctx.db, ctx.actor, {
-      lastEventId: input?.lastEventId,
-      token: ctx.token,
-      signal,
-    }),
+    liveStreams.guard(ctx.actor.id, () =>
+      watchMerchantOrders(ctx.db, ctx.actor, {
+        lastEventId: input?.lastEventId,
+        token: ctx.token,
+        signal,
+      }),
+    ),
   ),
 } satisfies TRPCRouterRecord;

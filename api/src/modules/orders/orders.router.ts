@@ -16,6 +16,7 @@ import {
   reviewResidentOrder,
 } from './orders.service';
 import { liveOrdersInput } from '../merchant/merchant.schema';
+import { liveStreams } from '../identity/live-connections';
 import { watchResidentOrders } from './resident-live';
 import { timersFrom } from './timers';
 
@@ -47,10 +48,12 @@ export const ordersRouter = {
     .mutation(({ ctx, input }) => reviewResidentOrder(ctx.db, ctx.actor, input)),
   /** My orders as they change, over server-sent events (resume with `lastEventId`). */
   live: residentProcedure.input(liveOrdersInput).subscription(({ ctx, input, signal }) =>
-    watchResidentOrders(ctx.db, ctx.actor, {
-      lastEventId: input?.lastEventId,
-      token: ctx.token,
-      signal,
-    }),
+    liveStreams.guard(ctx.actor.id, () =>
+      watchResidentOrders(ctx.db, ctx.actor, {
+        lastEventId: input?.lastEventId,
+        token: ctx.token,
+        signal,
+      }),
+    ),
   ),
 } satisfies TRPCRouterRecord;
