@@ -3,6 +3,9 @@ import { TRPCClientError } from '@trpc/client';
 
 export type ApiError = TRPCClientError<AppRouter>;
 
+/** The client's error class, for the apps' tests that build refusals as the API sends them. */
+export { TRPCClientError };
+
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof TRPCClientError;
 }

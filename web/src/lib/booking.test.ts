@@ -1,4 +1,4 @@
-import { TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@cgp/kit/errors';
 import { describe, expect, it } from 'vitest';
 import {
   bookingProblems,
