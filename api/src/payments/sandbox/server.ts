@@ -76,7 +76,14 @@ export function createSandboxApp(deps: SandboxAppDeps): Express {
       refusal = error;
     } else {
       const status = (error as { status?: number }).status;
-      if (status && status >= 400 && status < 500) {
+      const sqlState = (error as { code?: unknown }).code;
+      if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
+        // PostgreSQL refused a value as data (a NUL byte in an id, say): a bad parameter, as Stripe
+        // would answer it, never a server error.
+        refusal = invalidRequest(
+          'Invalid request: a parameter holds characters that are not allowed.',
+        );
+      } else if (status && status >= 400 && status < 500) {
         // A body the parsers refused (too large, malformed JSON): the client's fault, not ours.
         refusal = new SandboxError(
           status,
