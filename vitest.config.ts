@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 const HEAVY = [
   'tests/e2e/**/*.test.ts',
   'tests/integration/booking-concurrency.int.test.ts',
+  'tests/integration/on-demand-concurrency.int.test.ts',
   'tests/integration/hostile-input.int.test.ts',
   'tests/integration/multi-process.int.test.ts',
   'tests/integration/login-abuse.int.test.ts',

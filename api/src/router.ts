@@ -7,6 +7,7 @@ import { meMessagesRouter } from './modules/notifications/me.router';
 import { merchantOrdersRouter } from './modules/orders/merchant-orders.router';
 import { opsRouter } from './modules/orders/ops.router';
 import { ordersRouter } from './modules/orders/orders.router';
+import { workerRouter } from './modules/orders/worker.router';
 import { connectRouter } from './modules/payments/connect.router';
 import { paymentRouter } from './modules/payments/payment.router';
 import { auditRouter } from './modules/audit/audit.router';
@@ -40,6 +41,7 @@ export const appRouter = router({
     earnings: merchantEarningsProcedure,
     statements: router(merchantStatementsRouter),
   }),
+  worker: router(workerRouter),
   settlement: router(settlementRouter),
   audit: router(auditRouter),
   commission: router(commissionRouter),

@@ -7,6 +7,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
 import { DomainError, internalErrorMessage, toTRPCError } from './errors';
+import { workerOfUser } from './modules/delivery/workers.service';
 import {
   isMerchantStaff,
   isPlatformAdmin,
@@ -163,3 +164,12 @@ export const operatorProcedure = publicProcedure.use(
     'property staff or the platform operator',
   ),
 );
+
+/** Merchant staff who are workers (服务人员): the worker view. Checked before the input is read. */
+export const workerProcedure = merchantProcedure.use(async ({ ctx, next }) => {
+  const worker = await workerOfUser(ctx.db, ctx.actor.id);
+  if (!worker || worker.merchantId !== ctx.actor.merchantId) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only workers have tasks' });
+  }
+  return next({ ctx: { ...ctx, worker } });
+});

@@ -1,13 +1,15 @@
-import { outbox, orders, slots } from '@cgp/db';
+import { orderEvents, outbox, orders, services, slaBreaches, slots, workers } from '@cgp/db';
 import { fireOrderTimer, timersFrom } from '@cgp/api';
 import {
   bookSlot,
+  callerFor,
   createTestDeps,
   forceOrderState,
   payOrder,
   type TestDeps,
 } from '@cgp/api/testing';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startJobs, type Jobs } from './start';
 import { DisposableRedis } from './testing/redis-server';
@@ -142,4 +144,81 @@ describe('when Redis goes away', () => {
     expect(after.status).toBe('expired');
     expect(await bookedOf(deps, slot.id)).toBe(0);
   }, 40_000);
+});
+
+describe('an on-demand arrival SLA when Redis loses its jobs and the worker process dies', () => {
+  let redis: DisposableRedis;
+  let deps: TestDeps;
+  let jobs: Jobs | undefined;
+  beforeAll(async () => {
+    redis = await DisposableRedis.start();
+    deps = await createTestDeps({
+      ...FAST_TIMERS,
+      PAYMENT_TIMEOUT_SECONDS: '900',
+      TIMER_SWEEP_SECONDS: '1',
+      REDIS_URL: redis.url,
+    });
+  });
+  afterAll(async () => {
+    await jobs?.close();
+    await deps.teardown();
+    await redis.down();
+  });
+
+  it('records the late arrival once, from PostgreSQL, after Redis came back empty', async () => {
+    const f = deps.factories;
+    const market = await f.createMarketplace({ category: 'temporary_care' });
+    await deps.db
+      .update(services)
+      .set({ onDemand: true })
+      .where(eq(services.id, market.service.id));
+    const staff = await f.createMerchantStaff(market.merchant.id, 'staff');
+    await deps.db
+      .insert(workers)
+      .values({ merchantId: market.merchant.id, userId: staff.id, categories: ['temporary_care'] });
+    const resident = await callerFor(deps, market.resident.id);
+    const order = await resident.booking.create({
+      mode: 'on_demand',
+      serviceId: market.service.id,
+      quantity: 1,
+      careRecipient: { name: '李爷爷', age: 79, needs: '' },
+      idempotencyKey: randomUUID(),
+    });
+    await payOrder(deps, order.id);
+    await (await callerFor(deps, market.owner.id)).merchant.orders.accept({ id: order.id });
+
+    jobs = await startJobs(deps);
+    // The relay hands the 30-minute arrival timer to Redis…
+    const delivered = await waitFor(
+      () => deps.db.select().from(outbox).where(eq(outbox.name, 'arrival-sla')),
+      (rows) => rows.every((r) => r.deliveredAt !== null),
+    );
+    expect(delivered).toHaveLength(1);
+    // …then the worker process dies and Redis restarts empty, and the deadline passes.
+    await jobs.close();
+    jobs = undefined;
+    await redis.down();
+    await redis.up();
+    await deps.db.execute(
+      sql`UPDATE orders SET arrive_due_at = now() - interval '45 seconds' WHERE id = ${order.id}`,
+    );
+    jobs = await startJobs(deps);
+    const breaches = await waitFor(
+      () => deps.db.select().from(slaBreaches).where(eq(slaBreaches.orderId, order.id)),
+      (rows) => rows.length > 0,
+    );
+    // A second process sweeping at the same time adds nothing.
+    const second = await startJobs(deps);
+    await new Promise((r) => setTimeout(r, 2500));
+    await second.close();
+    const after = await deps.db.select().from(slaBreaches).where(eq(slaBreaches.orderId, order.id));
+    expect(after).toHaveLength(1);
+    expect(breaches[0]).toMatchObject({ step: 'arrive', ring: 'service' });
+    expect(after[0]!.lateSeconds).toBeGreaterThanOrEqual(45);
+    const events = await deps.db
+      .select()
+      .from(orderEvents)
+      .where(and(eq(orderEvents.orderId, order.id), eq(orderEvents.kind, 'sla_breach')));
+    expect(events).toHaveLength(1);
+  }, 60_000);
 });

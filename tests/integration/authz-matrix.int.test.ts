@@ -6,7 +6,7 @@ import {
   tokenFor,
   type PaymentTestDeps,
 } from '@cgp/api/testing';
-import { reconciliationRuns, statements } from '@cgp/db';
+import { reconciliationRuns, statements, workers } from '@cgp/db';
 import { eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,8 @@ const MARKET: Role[] = ['resident', 'owner', 'staff', 'auditor', 'ops'];
 const RESIDENT: Role[] = ['resident'];
 const MERCHANT: Role[] = ['owner', 'staff'];
 const OWNER: Role[] = ['owner'];
+/** The staff member below is also a worker (服务人员); the owner is not one. */
+const WORKER: Role[] = ['staff'];
 const PROPERTY: Role[] = ['auditor', 'ops'];
 const OPS: Role[] = ['ops'];
 /** Property staff (their company's scope) and the operator (the deployment's). */
@@ -61,6 +63,9 @@ const WHO_MAY: Record<string, Role[]> = {
   'merchant.workers.list': OWNER,
   'merchant.workers.create': OWNER,
   'merchant.workers.update': OWNER,
+  'worker.tasks.list': WORKER,
+  'worker.tasks.arrive': WORKER,
+  'worker.tasks.complete': WORKER,
   'merchant.profile': MERCHANT,
   'merchant.services.list': MERCHANT,
   'merchant.services.get': MERCHANT,
@@ -115,6 +120,9 @@ beforeAll(async () => {
   users.resident = market.resident.id;
   users.owner = market.owner.id;
   users.staff = (await f.createMerchantStaff(market.merchant.id, 'staff')).id;
+  await deps.db
+    .insert(workers)
+    .values({ merchantId: market.merchant.id, userId: users.staff, categories: ['housekeeping'] });
   users.auditor = (await f.createPropertyUser(market.community.companyId, 'property_auditor')).id;
   users.ops = (await f.createPropertyUser(market.community.companyId, 'property_ops')).id;
   users.admin = (await f.createPlatformAdmin()).id;

@@ -93,6 +93,8 @@ export const slots = pgTable(
     capacity: integer('capacity').notNull(),
     booked: integer('booked').notNull().default(0),
     closed: boolean('closed').notNull().default(false),
+    /** The time an on-demand order holds (立即上门), made with that order; not offered to anyone. */
+    onDemand: boolean('on_demand').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [

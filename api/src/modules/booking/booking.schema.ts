@@ -9,7 +9,14 @@ export const careRecipientSchema = z.object({
   needs: z.string().trim().max(500).default(''),
 });
 
+const idempotencyKey = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _ only');
+
 export const createBookingInput = z.object({
+  mode: z.literal('slot').optional(),
   slotId: z.string().uuid(),
   quantity: z.number().int().min(1).max(1000),
   notes: z.string().trim().max(500).optional(),
@@ -18,10 +25,20 @@ export const createBookingInput = z.object({
   /** Temporary care: who is cared for. Required for that category. */
   careRecipient: careRecipientSchema.optional(),
   /** Chosen by the client per booking attempt; a retry with the same key returns the same order. */
-  idempotencyKey: z
-    .string()
-    .min(8)
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _ only'),
+  idempotencyKey,
 });
 export type CreateBookingInput = z.infer<typeof createBookingInput>;
+
+/** 立即上门 (SPEC §12): no slot; served now by whichever of the merchant's workers is free. */
+export const onDemandBookingInput = z.object({
+  mode: z.literal('on_demand'),
+  serviceId: z.string().uuid(),
+  quantity: z.number().int().min(1).max(1000),
+  notes: z.string().trim().max(500).optional(),
+  careRecipient: careRecipientSchema.optional(),
+  idempotencyKey,
+});
+export type OnDemandBookingInput = z.infer<typeof onDemandBookingInput>;
+
+/** `booking.create`: a slot booking, or an on-demand one when `mode` says so. */
+export const bookingInput = z.union([onDemandBookingInput, createBookingInput]);

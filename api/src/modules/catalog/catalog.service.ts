@@ -160,6 +160,7 @@ const slotsPage = preparedVariants('catalog_slots', (db, variant, name) => {
     .where(
       and(
         eq(slots.serviceId, sql`${sql.placeholder('serviceId')}::uuid`),
+        eq(slots.onDemand, false),
         serviceScopeCondition(db, shape),
         gte(slots.startsAt, sql`${sql.placeholder('from')}::timestamptz`),
         lt(slots.startsAt, sql`${sql.placeholder('to')}::timestamptz`),

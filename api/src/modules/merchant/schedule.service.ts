@@ -50,7 +50,7 @@ function templateSlots(template: SlotTemplate, firstDay: string, timeZone: strin
     SELECT c.starts_at, c.ends_at, c.capacity,
            EXISTS (SELECT 1 FROM ${slots} s
                     WHERE s.service_id = ${template.serviceId}::uuid
-                      AND s.starts_at = c.starts_at) AS exists
+                      AND s.starts_at = c.starts_at AND NOT s.on_demand) AS exists
       FROM (SELECT ((${firstDay}::date + n) + r.s::time) AT TIME ZONE ${timeZone} AS starts_at,
                    ((${firstDay}::date + n) + r.e::time) AT TIME ZONE ${timeZone} AS ends_at,
                    r.c AS capacity

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { NotFound } from '../../errors';
 import { assignOrder, dispatchOrder } from '../delivery/dispatch';
 import type { MerchantActor } from '../identity/actor';
+import { orderPhotos } from '../uploads/uploads.service';
 import { act, orderTimeline } from './order-actions';
 import type { OrderAction } from './order-states';
 import { orderView, pageOfOrders, selectOrders } from './order-view';
@@ -29,7 +30,11 @@ export async function getMerchantOrder(db: Db, actor: MerchantActor, id: string)
     and(eq(orders.id, id), eq(orders.merchantId, actor.merchantId)),
   );
   if (!row) throw new NotFound('Order');
-  return { ...orderView(row), events: await orderTimeline(db, id) };
+  return {
+    ...orderView(row),
+    events: await orderTimeline(db, id),
+    photos: await orderPhotos(db, id),
+  };
 }
 
 /** accept / reject / start / complete / cancel by the merchant's staff, on their own orders only. */

@@ -1,5 +1,6 @@
-import { orders, type Db } from '@cgp/db';
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { orders, slaBreaches, type Db } from '@cgp/db';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { recordSlaBreach } from '../delivery/sla-breaches';
 import { DomainError } from '../../errors';
 import { TIMER_JOBS } from '../outbox/queues';
 import type { OrderAction } from './order-states';
@@ -23,6 +24,9 @@ export async function fireOrderTimer(
   orderId: string,
   timers: OrderTimers,
 ): Promise<TimerOutcome> {
+  if (timer === TIMER_JOBS.arrivalSla) {
+    return (await recordSlaBreach(db, orderId, 'arrive')) ? 'applied' : 'skipped';
+  }
   const action = ACTION_OF_TIMER[timer];
   if (!action) throw new Error(`Unknown order timer "${timer}"`);
   try {
@@ -63,10 +67,26 @@ export async function sweepOverdueTimers(
       .where(and(eq(orders.status, status), lte(column, sql`now()`)))
       .orderBy(column)
       .limit(limit);
+  // On-demand orders nobody has arrived at by the deadline, and whose breach is not recorded yet.
+  const unarrived = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        inArray(orders.status, ['paid', 'accepted']),
+        isNull(orders.arrivedAt),
+        lte(orders.arriveDueAt, sql`now()`),
+        sql`NOT EXISTS (SELECT 1 FROM ${slaBreaches} b
+                         WHERE b.order_id = ${orders.id} AND b.step = 'arrive')`,
+      ),
+    )
+    .orderBy(orders.arriveDueAt)
+    .limit(limit);
   const batches: [string, { id: string }[]][] = [
     [TIMER_JOBS.paymentExpiry, await overdue('pending_payment', orders.paymentDueAt)],
     [TIMER_JOBS.acceptanceSla, await overdue('paid', orders.acceptDueAt)],
     [TIMER_JOBS.autoConfirm, await overdue('completed', orders.autoConfirmAt)],
+    [TIMER_JOBS.arrivalSla, unarrived],
   ];
   let moved = 0;
   for (const [timer, rows] of batches) {

@@ -39,3 +39,13 @@ export const merchantListOrdersInput = z
 
 export const merchantRejectInput = z.object({ id: z.string().uuid(), reason: reasonSchema });
 export const merchantCancelInput = z.object({ id: z.string().uuid(), reason: reasonSchema });
+
+/** `worker.tasks.complete`: proof of the finished work (photos uploaded first by `POST /uploads`). */
+export const completeTaskInput = z.object({
+  id: z.string().uuid(),
+  photoIds: z
+    .array(z.string().uuid())
+    .min(1, 'Add at least one photo of the finished work')
+    .max(9, 'At most 9 photos'),
+  note: z.string().trim().min(1, 'Please describe the work done').max(500),
+});

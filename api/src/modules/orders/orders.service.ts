@@ -6,6 +6,7 @@ import type { ResidentActor } from '../identity/actor';
 import { refundsOfOrder } from '../payments/order-refunds';
 import { attachPhotos, photoUrl } from '../uploads/uploads.service';
 import { cancellationTerms } from './cancellation';
+import { orderPhotos } from '../uploads/uploads.service';
 import { act, orderTimeline } from './order-actions';
 import { ORDER_ACTIONS } from './order-states';
 import { orderView, pageOfOrders, selectOrders } from './order-view';
@@ -69,6 +70,7 @@ export async function getResidentOrder(db: Db, actor: ResidentActor, id: string)
   return {
     ...orderView(row),
     events: await residentTimeline(db, id),
+    photos: await orderPhotos(db, id),
     refunds: await refundsOfOrder(db, id),
     cancelPreview: terms
       ? {

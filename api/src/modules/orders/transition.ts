@@ -1,6 +1,8 @@
 import { communities, orderEvents, orders, services, slots, type Tx } from '@cgp/db';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { Conflict, Forbidden, NotFound } from '../../errors';
+import { RING_SLA } from '../delivery/service-circle';
+import { recordSlaBreach } from '../delivery/sla-breaches';
 import { enqueue } from '../outbox/outbox';
 import { recordEarning, recordPayment, recordRefund } from '../ledger/order-money';
 import { QUEUES, TIMER_JOBS } from '../outbox/queues';
@@ -70,11 +72,14 @@ function timeGuard(action: OrderAction): SQL | undefined {
 
 const seconds = (n: number) => sql`now() + make_interval(secs => ${n})`;
 
-function columnsFor(action: OrderAction, to: OrderStatus, timers: OrderTimers) {
+function columnsFor(action: OrderAction, to: OrderStatus, timers: OrderTimers, order: OrderRow) {
   const set: Partial<Record<keyof OrderRow, SQL>> = { updatedAt: sql`now()` };
   if (action === 'pay') {
     set.paidAt = sql`now()`;
-    set.acceptDueAt = seconds(timers.acceptSlaSeconds);
+    // An on-demand order carries its ring's SLA (SPEC §12); a slot order §3's acceptance SLA.
+    const ring = order.mode === 'on_demand' && order.ring ? RING_SLA[order.ring] : null;
+    set.acceptDueAt = seconds(ring ? ring.acceptMinutes * 60 : timers.acceptSlaSeconds);
+    if (ring) set.arriveDueAt = seconds(ring.arriveMinutes * 60);
   }
   if (action === 'accept') set.acceptedAt = sql`now()`;
   if (action === 'start') set.startedAt = sql`now()`;
@@ -169,7 +174,7 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
     );
   }
 
-  const set = columnsFor(input.action, rule.to, input.timers);
+  const set = columnsFor(input.action, rule.to, input.timers, current.order);
   if (refundFen > 0) set.refundFen = sql`${orders.refundFen} + ${refundFen}`;
   const [order] = await tx
     .update(orders)
@@ -219,6 +224,15 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
       runAt: order.acceptDueAt,
     });
   }
+  if (input.action === 'pay' && order.arriveDueAt) {
+    await enqueue(tx, {
+      queue: QUEUES.orderTimers,
+      name: TIMER_JOBS.arrivalSla,
+      payload: { orderId: order.id },
+      runAt: order.arriveDueAt,
+    });
+  }
+  if (input.action === 'slaReject') await recordSlaBreach(tx, order.id, 'accept');
   if (input.action === 'complete' && order.autoConfirmAt) {
     await enqueue(tx, {
       queue: QUEUES.orderTimers,

@@ -15,5 +15,7 @@ export const TIMER_JOBS = {
   paymentExpiry: 'payment-expiry',
   acceptanceSla: 'acceptance-sla',
   autoConfirm: 'auto-confirm',
+  /** An on-demand order's arrival deadline (SPEC §12): records a breach if nobody has arrived. */
+  arrivalSla: 'arrival-sla',
   sweep: 'sweep',
 } as const;

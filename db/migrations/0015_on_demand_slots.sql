@@ -1,0 +1,1 @@
+ALTER TABLE "slots" ADD COLUMN "on_demand" boolean DEFAULT false NOT NULL;
