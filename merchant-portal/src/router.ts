@@ -21,6 +21,8 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/LoginPage.vue'),
     meta: { public: true },
   },
+  // The worker view: phone-first, without the back office's menu (SPEC §12).
+  { path: '/tasks', name: 'tasks', component: () => import('./pages/TasksPage.vue') },
   {
     path: '/',
     component: PortalLayout,

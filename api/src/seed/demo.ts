@@ -8,6 +8,7 @@ import {
   services,
   units,
   users,
+  workers,
   type Db,
 } from '@cgp/db';
 import { sql } from 'drizzle-orm';
@@ -34,6 +35,7 @@ const MERCHANTS: {
       {
         titleZh: '日常保洁',
         titleEn: 'Routine home cleaning',
+        onDemand: true,
         descriptionZh: '客厅、卧室、厨房、卫生间的日常清洁，自带清洁工具。',
         descriptionEn:
           'Everyday cleaning of living room, bedrooms, kitchen and bathroom; tools included.',
@@ -113,6 +115,7 @@ const MERCHANTS: {
       {
         titleZh: '老人陪护',
         titleEn: 'Elderly companionship',
+        onDemand: true,
         descriptionZh: '持证护理员上门陪伴老人，协助用餐、服药和散步。',
         descriptionEn:
           'A certified carer keeps an elderly person company and helps with meals, medicine and walks.',
@@ -163,6 +166,14 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return rows.length === 0;
 }
 
+/** Workers (服务人员) who sign in to the worker view at /merchant/tasks. */
+const WORKERS = [
+  { merchant: '阳光家政', name: '王师傅', phone: '13910000001' },
+  { merchant: '阳光家政', name: '刘阿姨', phone: '13910000002' },
+  { merchant: '爱帮看护', name: '陈护工', phone: '13930000001' },
+  { merchant: '爱帮看护', name: '周护工', phone: '13930000002' },
+];
+
 /**
  * Seeds SPEC §10's demo data in one transaction: 阳光物业, 阳光花园 with buildings 1–6, three
  * merchants with two services each, slots for the next 14 days, and the demo accounts.
@@ -185,6 +196,8 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
           communityId: community!.id,
           number: n,
           name: `${n}号楼`,
+          // 360° 服务圈: buildings 1–2 are next to the service centre, 3–4 near it, 5–6 beyond.
+          ring: n <= 2 ? ('core' as const) : n <= 4 ? ('service' as const) : ('guarantee' as const),
         })),
       )
       .returning();
@@ -259,6 +272,22 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
         merchantId: merchant!.id,
         merchantRole: 'owner',
       });
+      for (const worker of WORKERS.filter((w) => w.merchant === seed.name)) {
+        const [user] = await tx
+          .insert(users)
+          .values({
+            phone: worker.phone,
+            passwordHash,
+            role: 'merchant_staff',
+            displayName: worker.name,
+            merchantId: merchant!.id,
+            merchantRole: 'staff',
+          })
+          .returning({ id: users.id });
+        await tx
+          .insert(workers)
+          .values({ merchantId: merchant!.id, userId: user!.id, categories: [seed.category] });
+      }
       for (const { windows, ...service } of seed.services) {
         const [row] = await tx
           .insert(services)
