@@ -6,7 +6,7 @@ import {
 } from '@cgp/api/client';
 import { isApiError } from '@cgp/kit/errors';
 
-export type BookingRequest = RouterInputs['booking']['create'];
+export type BookingRequest = Extract<RouterInputs['booking']['create'], { slotId: string }>;
 
 export interface CareRecipient {
   name: string;

@@ -68,13 +68,14 @@ export async function listConsoleOrders(
  */
 export async function getConsoleOrder(db: DbOrTx, actor: PropertyActor, id: string) {
   const { rows: found } = await db.execute<Row>(sql`
-    SELECT o.*, m.name AS merchant_name, c.name AS community_name
+    SELECT o.*, m.name AS merchant_name, c.name AS community_name, wu.display_name AS worker_name
       FROM orders o JOIN merchants m ON m.id = o.merchant_id JOIN communities c ON c.id = o.community_id
+      LEFT JOIN workers w ON w.id = o.worker_id LEFT JOIN users wu ON wu.id = w.user_id
      WHERE o.id = ${id} AND c.company_id = ${actor.companyId}`);
   const o = found[0];
   if (!o) throw new NotFound('Order');
 
-  const [events, refunds, postings, line] = await Promise.all([
+  const [events, refunds, postings, line, breaches] = await Promise.all([
     db.execute<Row>(sql`
       SELECT id, actor_kind, kind, detail, from_status, to_status, reason, at FROM order_events
        WHERE order_id = ${id} ORDER BY id`),
@@ -94,6 +95,9 @@ export async function getConsoleOrder(db: DbOrTx, actor: PropertyActor, id: stri
              s.paid_at AS statement_paid_at
         FROM statement_lines sl JOIN statements s ON s.id = sl.statement_id
        WHERE sl.order_id = ${id}`),
+    db.execute<Row>(sql`
+      SELECT step, ring, due_at, breached_at, late_seconds FROM sla_breaches
+       WHERE order_id = ${id} ORDER BY breached_at`),
   ]);
 
   const entries = new Map<
@@ -168,6 +172,21 @@ export async function getConsoleOrder(db: DbOrTx, actor: PropertyActor, id: stri
       earnedAt: iso(o.earned_at),
       settledAt: iso(o.settled_at),
     },
+    delivery: {
+      mode: String(o.mode),
+      ring: str(o.ring),
+      workerName: str(o.worker_name),
+      acceptDueAt: iso(o.accept_due_at),
+      arriveDueAt: iso(o.arrive_due_at),
+      arrivedAt: iso(o.arrived_at),
+    },
+    breaches: breaches.rows.map((b) => ({
+      step: String(b.step),
+      ring: String(b.ring),
+      dueAt: iso(b.due_at)!,
+      breachedAt: iso(b.breached_at)!,
+      lateSeconds: Number(b.late_seconds),
+    })),
     events: events.rows.map((e) => ({
       id: Number(e.id),
       actorKind: String(e.actor_kind),
