@@ -13,17 +13,19 @@ export interface ConsoleOrderEvent {
 
 type Translate = (key: string, params?: Record<string, unknown>) => string;
 
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
 export function lateText(t: Translate, seconds: number): string {
   return t('order.lateText', { m: Math.floor(seconds / 60), s: seconds % 60 });
 }
 
 export function describeOrderEvent(t: Translate, e: ConsoleOrderEvent): string {
   const detail = e.detail ?? {};
-  const name = String(detail.workerName ?? '');
+  const name = text(detail.workerName);
   if (e.kind === 'assign') {
     if (!detail.workerId) return t('order.eventKinds.noWorker');
     return detail.previousWorkerId
-      ? t('order.eventKinds.reassigned', { name, from: String(detail.previousWorkerName ?? '') })
+      ? t('order.eventKinds.reassigned', { name, from: text(detail.previousWorkerName) })
       : t('order.eventKinds.dispatched', { name });
   }
   if (e.kind === 'arrive') {
@@ -34,8 +36,8 @@ export function describeOrderEvent(t: Translate, e: ConsoleOrderEvent): string {
   }
   if (e.kind === 'sla_breach') {
     return t('order.eventKinds.breach', {
-      step: t(`order.steps.${String(detail.step)}`),
-      ring: t(`order.rings.${String(detail.ring)}`),
+      step: t(`order.steps.${text(detail.step)}`),
+      ring: t(`order.rings.${text(detail.ring)}`),
       late: lateText(t, Number(detail.lateSeconds ?? 0)),
     });
   }
