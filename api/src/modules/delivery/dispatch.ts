@@ -107,11 +107,16 @@ async function recordAssignment(tx: Tx, orderId: string, by: Assigner, assigned:
  */
 export async function dispatchOrder(tx: Tx, orderId: string, merchantId: string) {
   const [order] = await tx
-    .select({ workerId: orders.workerId })
+    .select({
+      workerId: orders.workerId,
+      // A merchant that keeps no workers for this kind of order serves it without dispatch.
+      dispatches: sql<boolean>`EXISTS (SELECT 1 FROM ${workers} w
+        WHERE w.merchant_id = ${orders.merchantId} AND w.active AND ${orders.category} = ANY (w.categories))`,
+    })
     .from(orders)
     .where(eq(orders.id, orderId));
   // An on-demand order got its worker when it was booked.
-  if (!order || order.workerId) return null;
+  if (!order || order.workerId || !order.dispatches) return null;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const assigned = await tx.transaction((sp) => assignOnce(sp, orderId, merchantId, null));
