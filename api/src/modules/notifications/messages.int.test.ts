@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniquePhone } from '@cgp/db/testing';
 import { createContextInner } from '../../context';
 import { act } from '../orders/order-actions';
 import { timersFrom } from '../orders/timers';
@@ -33,6 +34,13 @@ describe('me.messages', () => {
     const { resident, owner, order } = await paidOrder();
     const me = await callerFor(deps, resident.id);
     const merchant = await callerFor(deps, owner.id);
+    // The shop keeps a worker, so accepting dispatches the order to someone.
+    await merchant.merchant.workers.create({
+      name: '王师傅',
+      phone: uniquePhone('16'),
+      categories: ['housekeeping'],
+      password: 'worker-pass-1',
+    });
     await merchant.merchant.orders.accept({ id: order.id });
     await merchant.merchant.orders.start({ id: order.id });
 
