@@ -74,17 +74,21 @@ async function seedQualityHistory() {
            satisfaction = CASE WHEN abs(hashtext(id::text)) % 4 <> 0 THEN 3 END,
            recorded_by = ${ops.id}, recorded_at = now()
      WHERE company_id = ${company} AND abs(hashtext(id::text || 'x')) % 2 = 0`);
+  // Every other reached call (by id) complained, and every other complaint is resolved:
+  // counted by rank, not by hash, so there is always at least one resolved ticket to measure.
   await deps.db.execute(sql`
     INSERT INTO quality_tickets (company_id, community_id, order_id, merchant_id, callback_task_id, complaint,
                                  owner_id, opened_at, due_at, resolved_at, resolved_by, resolution)
     SELECT ct.company_id, ct.community_id, ct.order_id, ct.merchant_id, ct.id, '投诉', ${ops.id},
            o.completed_at + interval '5 days', o.completed_at + interval '6 days',
-           CASE WHEN abs(hashtext(ct.id::text)) % 3 <> 0
+           CASE WHEN ct.rank % 4 = 1
                 THEN o.completed_at + interval '5 days' + make_interval(mins => 10 + abs(hashtext(ct.id::text || 'h')) % 300) END,
-           CASE WHEN abs(hashtext(ct.id::text)) % 3 <> 0 THEN ${ops.id}::uuid END,
-           CASE WHEN abs(hashtext(ct.id::text)) % 3 <> 0 THEN '已处理' END
-      FROM callback_tasks ct JOIN orders o ON o.id = ct.order_id
-     WHERE ct.company_id = ${company} AND ct.reached AND abs(hashtext(ct.id::text || 't')) % 3 = 0`);
+           CASE WHEN ct.rank % 4 = 1 THEN ${ops.id}::uuid END,
+           CASE WHEN ct.rank % 4 = 1 THEN '已处理' END
+      FROM (SELECT *, row_number() OVER (ORDER BY id) AS rank FROM callback_tasks
+             WHERE company_id = ${company} AND reached) ct
+      JOIN orders o ON o.id = ct.order_id
+     WHERE ct.rank % 2 = 1`);
   return { market, ops };
 }
 
