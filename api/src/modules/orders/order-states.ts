@@ -50,6 +50,11 @@ export const ORDER_ACTIONS = {
   opsDispute: rule(['completed'], 'disputed', 'property_ops'),
   resolveConfirm: rule(['disputed'], 'confirmed', 'property_ops'),
   resolveRefund: rule(['disputed'], 'refunded', 'property_ops', { refund: 'resolution' }),
+  /**
+   * A settlement run puts the order in a statement. `buildStatements` applies it set-based, for
+   * every eligible order at once, taking its states and actor from this rule.
+   */
+  settle: rule(['confirmed'], 'settled', 'system'),
 } as const satisfies Record<string, ActionRule>;
 
 export type OrderAction = keyof typeof ORDER_ACTIONS;

@@ -93,6 +93,7 @@ function columnsFor(action: OrderAction, to: OrderStatus, timers: OrderTimers, o
   }
   if (action === 'slaReject') set.slaBreachedAt = sql`now()`;
   if (action === 'merchantCancel') set.merchantCancelledAt = sql`now()`;
+  if (action === 'settle') set.settledAt = sql`now()`;
   if (['expired', 'rejected', 'cancelled', 'refunded'].includes(to)) set.closedAt = sql`now()`;
   return set;
 }
