@@ -14,6 +14,7 @@ import { auditRouter } from './modules/audit/audit.router';
 import { commissionRouter } from './modules/ledger/commission.router';
 import { consoleRouter } from './modules/console/console.router';
 import {
+  meSurveysRouter,
   merchantQualityRouter,
   qualityRouter,
   reviewReplyProcedure,
@@ -48,7 +49,7 @@ export const appRouter = router({
   ops: router(opsRouter),
   console: router(consoleRouter),
   quality: router(qualityRouter),
-  me: router({ messages: router(meMessagesRouter) }),
+  me: router({ messages: router(meMessagesRouter), surveys: router(meSurveysRouter) }),
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ export * from './ledger';
 export * from './settlement';
 export * from './audit';
 export * from './quality';
+export * from './surveys';
 export * from './order-values';
 export * from './delivery';
 export * from './messages';

@@ -1,19 +1,31 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { merchantProcedure, opsProcedure, propertyProcedure } from '../../trpc';
+import { merchantProcedure, opsProcedure, propertyProcedure, residentProcedure } from '../../trpc';
+import { companyScope } from '../identity/tenant-scope';
 import { timersFrom } from '../orders/timers';
 import { listCallbacks, recordCallback } from './callbacks.service';
 import { kpiOrders, qualityKpis } from './kpis.service';
 import {
+  answerSurveyInput,
   callbacksListInput,
+  createSurveyInput,
   kpiOrdersInput,
   kpisInput,
   merchantKpisInput,
   recordCallbackInput,
   replyReviewInput,
   resolveTicketInput,
+  surveyIdInput,
   ticketsListInput,
 } from './quality.schema';
 import { replyToReview } from './ratings.service';
+import {
+  answerSurvey,
+  createSurvey,
+  listMySurveys,
+  listSurveyCommunities,
+  listSurveys,
+  surveyResults,
+} from './surveys.service';
 import { listTickets, resolveTicket } from './tickets.service';
 
 /** Service quality for the property console (`quality.*`): KPIs, callbacks and tickets. */
@@ -44,6 +56,28 @@ export const qualityRouter = {
       .input(resolveTicketInput)
       .mutation(({ ctx, input }) => resolveTicket(ctx.db, ctx.actor, input)),
   },
+  surveys: {
+    communities: propertyProcedure.query(({ ctx }) =>
+      listSurveyCommunities(ctx.db, companyScope(ctx.actor.companyId)),
+    ),
+    list: propertyProcedure.query(({ ctx }) =>
+      listSurveys(ctx.db, companyScope(ctx.actor.companyId)),
+    ),
+    results: propertyProcedure
+      .input(surveyIdInput)
+      .query(({ ctx, input }) => surveyResults(ctx.db, companyScope(ctx.actor.companyId), input)),
+    create: opsProcedure
+      .input(createSurveyInput)
+      .mutation(({ ctx, input }) => createSurvey(ctx.db, ctx.actor, input)),
+  },
+} satisfies TRPCRouterRecord;
+
+/** `me.surveys.*`: the festival surveys open to the resident's household, and its answer. */
+export const meSurveysRouter = {
+  list: residentProcedure.query(({ ctx }) => listMySurveys(ctx.db, ctx.actor)),
+  answer: residentProcedure
+    .input(answerSurveyInput)
+    .mutation(({ ctx, input }) => answerSurvey(ctx.db, ctx.actor, input)),
 } satisfies TRPCRouterRecord;
 
 /** The merchant's own KPIs by month (`merchant.quality.kpis`). */

@@ -93,3 +93,32 @@ export const replyReviewInput = z.object({
   orderId: z.string().uuid(),
   reply: note(500).min(1, 'Please write a reply'),
 });
+
+/** A festival survey: a holiday, a window and 1–10 questions, each answered with 1–5 stars. */
+export const createSurveyInput = z
+  .object({
+    communityId: z.string().uuid(),
+    holidayName: note(40).min(1, 'Please name the holiday'),
+    ...range,
+    questions: z
+      .array(note(120).min(1, 'Please write the question'))
+      .min(1, 'Please ask at least one question')
+      .max(10, 'At most 10 questions'),
+  })
+  .refine(toAfterFrom, toAfterFromIssue);
+
+export const surveyIdInput = z.object({ id: z.string().uuid() });
+
+/** A household's answer: one rating (and optional comment) per question, in order. */
+export const answerSurveyInput = z.object({
+  id: z.string().uuid(),
+  answers: z
+    .array(
+      z.object({
+        rating: z.number().int().min(1).max(5),
+        comment: note(500).optional(),
+      }),
+    )
+    .min(1)
+    .max(10),
+});
