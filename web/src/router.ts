@@ -59,6 +59,12 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/MessagesPage.vue'),
     meta: { tab: true },
   },
+  {
+    path: '/surveys/:id',
+    name: 'survey',
+    component: () => import('./pages/SurveyPage.vue'),
+    props: true,
+  },
   { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
   {
     // The property console: its own chunk (Element Plus, ECharts), for property staff only.

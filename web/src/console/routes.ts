@@ -32,6 +32,11 @@ export const consoleChildren: RouteRecordRaw[] = [
     component: () => import('./quality/CallbacksPage.vue'),
   },
   {
+    path: 'surveys',
+    name: 'console-surveys',
+    component: () => import('./quality/SurveysPage.vue'),
+  },
+  {
     path: 'disputes',
     name: 'console-disputes',
     component: () => import('./pages/DisputesPage.vue'),

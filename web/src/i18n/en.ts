@@ -236,7 +236,8 @@ export default {
     photoFailed: 'This photo did not upload; remove it and try again',
     photoUploading: 'Photos are still uploading',
     defaultRating: 'Default rating',
-    defaultRatingNote: 'Not rated within 7 days of confirmation, so the platform gave a default rating; it does not count towards the merchant’s satisfaction',
+    defaultRatingNote:
+      'Not rated within 7 days of confirmation, so the platform gave a default rating; it does not count towards the merchant’s satisfaction',
     merchantReply: 'Merchant’s reply',
   },
   cancelReasons: {
@@ -274,6 +275,20 @@ export default {
     finished: 'No more messages',
     loadFailed: 'Could not load. Tap to retry',
     badge: '{n} unread messages',
+  },
+  survey: {
+    notice: 'Festival survey',
+    noticeText: '{holiday} satisfaction survey: your household is invited (until {closes})',
+    answer: 'Answer',
+    answered: 'Answered',
+    title: '{holiday} satisfaction survey',
+    intro:
+      'One answer per household, until {closes}. Rate each question 1–5 stars; comments optional.',
+    comment: 'Comments (optional)',
+    submit: 'Submit',
+    thanks: 'Thank you! Your household’s answer has been received.',
+    back: 'Back to messages',
+    notOpen: 'This survey is not open for answers now',
   },
   me: {
     title: 'Me',

@@ -104,7 +104,10 @@ async function surveysWithRates(db: Db, scope: TenantScope, id?: string) {
   }));
 }
 
-const windowState = (s: { opensAt: Date; closesAt: Date }, now: number) =>
+const windowState = (
+  s: { opensAt: Date; closesAt: Date },
+  now: number,
+): 'upcoming' | 'open' | 'closed' =>
   now < s.opensAt.getTime() ? 'upcoming' : now >= s.closesAt.getTime() ? 'closed' : 'open';
 
 /** One survey's results: per question the mean rating, how many rated it, and the comments. */

@@ -30,3 +30,4 @@ export const percent = (v: number | null | undefined) =>
 export type KpiDrill = RouterInputs['quality']['kpiOrders'] & { title: string };
 export type CallbackTask = RouterOutputs['quality']['callbacks']['list']['items'][number];
 export type QualityTicket = RouterOutputs['quality']['tickets']['list']['items'][number];
+export type FestivalSurvey = RouterOutputs['quality']['surveys']['list'][number];
