@@ -1,4 +1,4 @@
-import { callerFor, payOrder } from '@cgp/api/testing';
+import { callerFor, payOrder, slotStartsIn } from '@cgp/api/testing';
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -32,6 +32,8 @@ async function disputedDeepCleaning() {
     idempotencyKey: randomUUID(),
   });
   await payOrder(platform.deps, order.id);
+  // The day of service comes: the slot begins in 10 minutes, so the merchant may start.
+  await slotStartsIn(platform.deps, row!.slot, 10);
   const owner = await callerFor(platform.deps, row!.owner);
   for (const step of ['accept', 'start', 'complete'] as const)
     await owner.merchant.orders[step]({ id: order.id });

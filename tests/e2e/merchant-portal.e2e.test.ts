@@ -1,6 +1,6 @@
 import { merchants, services, slots, users } from '@cgp/db';
 import { createFactories } from '@cgp/db/testing';
-import { bookSlot, callerFor, payOrder } from '@cgp/api/testing';
+import { bookSlot, callerFor, orderSlotStartsIn, payOrder, slotStartsIn } from '@cgp/api/testing';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
@@ -117,7 +117,8 @@ describe('merchant portal at 1440×900', () => {
 
       // A resident books and pays while the queue is open: it appears without a reload.
       const started = Date.now();
-      const order = await residentBooksAndPays(await nextSlot('日常保洁'), 2, '请带鞋套，家里有猫');
+      const slotId = await nextSlot('日常保洁');
+      const order = await residentBooksAndPays(slotId, 2, '请带鞋套，家里有猫');
       await row(page, order.id).waitFor({ timeout: 3_000 });
       const appearedAfter = Date.now() - started;
       expect(appearedAfter).toBeLessThan(3_000);
@@ -147,8 +148,19 @@ describe('merchant portal at 1440×900', () => {
       for (const step of ['待支付', '待接单', '已接单']) expect(detailText).toContain(step);
       await screenshot(page, 'merchant-order-detail', { fullPage: false });
 
-      // Start and complete from the drawer's footer.
+      // Too early: the slot is tomorrow, and service starts at most 30 minutes before it.
       const drawer = page.locator('.el-drawer');
+      await drawer.getByRole('button', { name: '开始服务' }).click();
+      await page
+        .locator('.el-message')
+        .getByText('还没到服务时间：预约时段开始前 30 分钟内才能开始服务')
+        .waitFor();
+      await screenshot(page, 'merchant-start-too-early', { fullPage: false });
+      const asOwner = await callerFor(platform.deps, await userId(SUNSHINE));
+      expect((await asOwner.merchant.orders.get({ id: order.id })).status).toBe('accepted');
+
+      // The day comes: the slot begins in 10 minutes. Start and complete from the drawer's footer.
+      await slotStartsIn(platform.deps, slotId, 10);
       await drawer.getByRole('button', { name: '开始服务' }).click();
       await detail.getByText('服务中').first().waitFor();
       await drawer.getByRole('button', { name: '完成服务' }).click();
@@ -171,6 +183,7 @@ describe('merchant portal at 1440×900', () => {
     // One finished, confirmed and rated order, so reviews and earnings have something to show.
     const order = await residentBooksAndPays(await nextSlot('深度保洁'), 1);
     const owner = await callerFor(platform.deps, await userId(SUNSHINE));
+    await orderSlotStartsIn(platform.deps, order.id, 10);
     await owner.merchant.orders.accept({ id: order.id });
     await owner.merchant.orders.start({ id: order.id });
     await owner.merchant.orders.complete({ id: order.id });
@@ -240,6 +253,7 @@ describe('merchant portal at 1440×900', () => {
     // Something earned and unsettled, then property ops settles now.
     const order = await residentBooksAndPays(await nextSlot('深度保洁', 2), 1);
     const owner = await callerFor(platform.deps, await userId(SUNSHINE));
+    await orderSlotStartsIn(platform.deps, order.id, 10);
     await owner.merchant.orders.accept({ id: order.id });
     await owner.merchant.orders.start({ id: order.id });
     await owner.merchant.orders.complete({ id: order.id });

@@ -1,4 +1,4 @@
-import { trpcOverHttp } from '@cgp/api/testing';
+import { orderSlotStartsIn, trpcOverHttp } from '@cgp/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { horizontalOverflow, launchBrowser, openPhone, screenshot } from './support/browser';
@@ -45,6 +45,8 @@ async function apiToken(phone: string): Promise<string> {
 /** The merchant's side of an order, over the API: accept it, start and complete the service. */
 async function serveOrder(orderId: string) {
   const token = await apiToken(MERCHANT);
+  // The day of service comes: the slot begins in 10 minutes, so the merchant may start.
+  await orderSlotStartsIn(platform.deps, orderId, 10);
   for (const step of ['accept', 'start', 'complete']) {
     const { error } = await trpcOverHttp(platform.baseUrl, token, `merchant.orders.${step}`, {
       id: orderId,

@@ -1,5 +1,6 @@
 import {
   createPaymentTestDeps,
+  orderSlotStartsIn,
   serveWithPayments,
   tokenFor,
   type PaymentTestDeps,
@@ -134,6 +135,8 @@ it('settles odd amounts, refunds before and after confirmation and an open dispu
       await asResident.order.cancel.mutate({ id: p.id, reason: '临时有事' });
       continue;
     }
+    // The day of service comes: the slot begins in 10 minutes, so the merchant may start.
+    await orderSlotStartsIn(deps, p.id, 10);
     for (const step of ['accept', 'start', 'complete'] as const)
       await p.shop.asOwner.merchant.orders[step].mutate({ id: p.id });
     if (i === 1) {

@@ -1,4 +1,4 @@
-import { orders } from '@cgp/db';
+import { orders, slots, type Db } from '@cgp/db';
 import { eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { act } from '../modules/orders/order-actions';
@@ -61,4 +61,28 @@ export async function forceOrderState(
       autoConfirmAt: at(deadlines.autoConfirmInSeconds),
     })
     .where(eq(orders.id, orderId));
+}
+
+/**
+ * Test set-up only: time passes until the slot starts in `minutes` (negative: it has begun), as
+ * it must before service can start (SPEC §3: no earlier than 30 minutes before the slot).
+ */
+export async function slotStartsIn(deps: { db: Db }, slotId: string, minutes: number) {
+  await deps.db
+    .update(slots)
+    .set({
+      endsAt: sql`now() + make_interval(mins => ${minutes}) + (${slots.endsAt} - ${slots.startsAt})`,
+      startsAt: sql`now() + make_interval(mins => ${minutes})`,
+    })
+    .where(eq(slots.id, slotId));
+}
+
+/** `slotStartsIn` for the slot an order booked. */
+export async function orderSlotStartsIn(deps: { db: Db }, orderId: string, minutes: number) {
+  const [order] = await deps.db
+    .select({ slotId: orders.slotId })
+    .from(orders)
+    .where(eq(orders.id, orderId));
+  if (!order) throw new Error(`no order ${orderId}`);
+  await slotStartsIn(deps, order.slotId, minutes);
 }

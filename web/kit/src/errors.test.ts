@@ -1,6 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import { errorMessageKey, isUnauthorized, slotRefusal } from './errors';
+import { kitMessages } from './messages';
 
 function apiError(code: string, data: Record<string, unknown> = {}) {
   return TRPCClientError.from({
@@ -65,5 +66,18 @@ describe('errorMessageKey', () => {
     expect(errorMessageKey(apiError('CONFLICT', { reason: 'payment_window_closed' }))).toEqual({
       key: 'kit.errors.paymentWindowClosed',
     });
+  });
+
+  it('says how early a service may start when it is started too soon', () => {
+    const details = { minutes: 30, earliestStartAt: '2026-12-01T01:30:00.000Z' };
+    const { key, params } = errorMessageKey(
+      apiError('CONFLICT', { reason: 'too_early_to_start', details }),
+    );
+    expect(key).toBe('kit.errors.tooEarlyToStart');
+    const zh = kitMessages['zh-CN'].errors.tooEarlyToStart.replace(
+      '{minutes}',
+      String(params?.minutes),
+    );
+    expect(zh).toBe('还没到服务时间：预约时段开始前 30 分钟内才能开始服务');
   });
 });

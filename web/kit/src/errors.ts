@@ -45,6 +45,7 @@ const REASON_KEYS: Record<string, string> = {
   amount_too_small: 'amountTooSmall',
   invalid_transition: 'orderChanged',
   deadline: 'deadlinePassed',
+  too_early_to_start: 'tooEarlyToStart',
   not_reviewable: 'notReviewable',
   already_reviewed: 'alreadyReviewed',
   already_answered: 'alreadyAnswered',

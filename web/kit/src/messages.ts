@@ -57,6 +57,7 @@ const zhCN = {
     paymentProcessing: '订单已付款，正在确认支付结果，请稍候',
     orderChanged: '订单状态已经变化，请刷新后再看',
     deadlinePassed: '已超过可以进行这项操作的时间',
+    tooEarlyToStart: '还没到服务时间：预约时段开始前 {minutes} 分钟内才能开始服务',
     notReviewable: '确认服务完成后才能评价',
     alreadyReviewed: '这个订单已经评价过了',
     alreadyAnswered: '您家已经提交过这份调查，每户只需填写一次',
@@ -127,6 +128,8 @@ const en: KitMessages = {
     paymentProcessing: 'This order is paid; the payment is being confirmed',
     orderChanged: 'This order has changed. Please refresh and look again',
     deadlinePassed: 'The time for this has passed',
+    tooEarlyToStart:
+      'Too early: service can start at most {minutes} minutes before the booked time',
     notReviewable: 'You can rate an order once you have confirmed it is done',
     alreadyReviewed: 'You have already rated this order',
     alreadyAnswered: 'Your household has already answered this survey (once per household)',

@@ -2,7 +2,14 @@ import { auditLog, merchants as merchantsTable, orders, statements } from '@cgp/
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookSlot, callerFor, createTestDeps, payOrder, type TestDeps } from '../../testing';
+import {
+  bookSlot,
+  callerFor,
+  createTestDeps,
+  payOrder,
+  slotStartsIn,
+  type TestDeps,
+} from '../../testing';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -23,6 +30,7 @@ async function completedOrder(market: Market, quantity = 1) {
   const slot = await deps.factories.createSlot({ serviceId: market.service.id, capacity: 50 });
   const order = await bookSlot(deps, market.resident.id, slot.id, { quantity });
   await payOrder(deps, order.id);
+  await slotStartsIn(deps, slot.id, 10);
   const merchant = await callerFor(deps, market.owner.id);
   for (const step of ['accept', 'start', 'complete'] as const)
     await merchant.merchant.orders[step]({ id: order.id });
@@ -311,6 +319,7 @@ describe('commission rules', () => {
     expect(await bps(after.id)).toBe(1500);
 
     // Once earned, the shares follow the frozen rates: 30% of ¥50 and 15% of ¥50.
+    await slotStartsIn(deps, slot.id, 10);
     const merchant = await callerFor(deps, market.owner.id);
     const resident = await callerFor(deps, market.resident.id);
     for (const id of [before.id, after.id]) {

@@ -1,8 +1,15 @@
-import { orders } from '@cgp/db';
+import { orders, users } from '@cgp/db';
 import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookSlot, callerFor, createTestDeps, payOrder, type TestDeps } from '../../testing';
+import {
+  bookSlot,
+  callerFor,
+  createTestDeps,
+  payOrder,
+  slotStartsIn,
+  type TestDeps,
+} from '../../testing';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -235,5 +242,33 @@ describe('merchant.orders.assign', () => {
     const held = await deps.db.select().from(orders).where(eq(orders.workerId, target.id));
     expect(held).toHaveLength(1);
     expect(await overlaps()).toBe(0);
+  });
+});
+
+describe('a worker at the door of a slot order', () => {
+  it('checks in from 30 minutes before the slot, and is refused a day early with nothing written', async () => {
+    const shop = await shopWithWork(1, 1);
+    const { order } = shop.paid[0]!;
+    await shop.owner.merchant.orders.accept({ id: order.id });
+    const [user] = await deps.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.phone, shop.workers[0]!.phone));
+    const worker = await callerFor(deps, user!.id);
+    const task = async () => (await worker.worker.tasks.list()).items[0]!;
+
+    // The slot is tomorrow: no check-in yet, and trying anyway says why and records nothing.
+    expect(await task()).toMatchObject({ id: order.id, status: 'accepted', canArrive: false });
+    const early = await worker.worker.tasks.arrive({ id: order.id }).then(
+      () => null,
+      (e: unknown) => e as TRPCError,
+    );
+    expect(early?.code).toBe('CONFLICT');
+    expect(early?.cause).toMatchObject({ reason: 'too_early_to_start' });
+    expect(await task()).toMatchObject({ status: 'accepted', arrivedAt: null });
+
+    await slotStartsIn(deps, shop.slot.id, 20);
+    expect((await task()).canArrive).toBe(true);
+    expect((await worker.worker.tasks.arrive({ id: order.id })).status).toBe('in_service');
   });
 });

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookSlot, callerFor, createTestDeps, payOrder, type TestDeps } from '../../testing';
+import {
+  bookSlot,
+  callerFor,
+  createTestDeps,
+  payOrder,
+  slotStartsIn,
+  type TestDeps,
+} from '../../testing';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -16,6 +23,7 @@ async function reviewedOrder(market: Market, rating: number, comment?: string) {
   const slot = await f.createSlot({ serviceId: market.service.id });
   const order = await bookSlot(deps, resident.id, slot.id);
   await payOrder(deps, order.id);
+  await slotStartsIn(deps, slot.id, 10);
   const merchant = await callerFor(deps, market.owner.id);
   await merchant.merchant.orders.accept({ id: order.id });
   await merchant.merchant.orders.start({ id: order.id });
@@ -70,7 +78,12 @@ describe('merchant.reviews.list', () => {
     expect(list).toEqual({
       items: [],
       nextCursor: null,
-      summary: { average: null, count: 0, defaultCount: 0, byRating: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } },
+      summary: {
+        average: null,
+        count: 0,
+        defaultCount: 0,
+        byRating: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+      },
     });
   });
 });

@@ -11,6 +11,7 @@ import {
   createTestDeps,
   forceOrderState,
   payOrder,
+  slotStartsIn,
   tokenFor,
   type TestDeps,
 } from '../../testing';
@@ -26,6 +27,8 @@ async function paidOrder() {
   const slot = await deps.factories.createSlot({ serviceId: market.service.id });
   const order = await bookSlot(deps, market.resident.id, slot.id, { quantity: 1 });
   await payOrder(deps, order.id);
+  // Close enough to the slot that the merchant may start the service.
+  await slotStartsIn(deps, slot.id, 10);
   return { ...market, order };
 }
 

@@ -1,6 +1,7 @@
-import { outbox, refunds, slots } from '@cgp/db';
+import { orderEvents, orders, outbox, refunds, slots } from '@cgp/db';
 import { TRPCError } from '@trpc/server';
-import { eq } from 'drizzle-orm';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bookSlot,
@@ -8,6 +9,7 @@ import {
   createTestDeps,
   forceOrderState,
   payOrder,
+  slotStartsIn,
   type TestDeps,
 } from '../../testing';
 
@@ -72,9 +74,10 @@ describe('resident orders', () => {
   });
 
   it('confirms, rates once, and disputes only within the window', async () => {
-    const { resident, owner, order } = await paidOrder();
+    const { resident, owner, order, slot } = await paidOrder();
     const merchant = await callerFor(deps, owner.id);
     await merchant.merchant.orders.accept({ id: order.id });
+    await slotStartsIn(deps, slot.id, 10);
     await merchant.merchant.orders.start({ id: order.id });
     const done = await merchant.merchant.orders.complete({ id: order.id });
     expect(done.order.status).toBe('completed');
@@ -91,6 +94,7 @@ describe('resident orders', () => {
 
     const second = await paidOrder();
     const m2 = await callerFor(deps, second.owner.id);
+    await slotStartsIn(deps, second.slot.id, 10);
     for (const step of ['accept', 'start', 'complete'] as const)
       await m2.merchant.orders[step]({ id: second.order.id });
     const r2 = await callerFor(deps, second.resident.id);
@@ -136,6 +140,45 @@ describe('merchant orders', () => {
     await merchant.merchant.orders.accept({ id: order.id });
     expect(await codeOf(merchant.merchant.orders.accept({ id: order.id }))).toBe('CONFLICT');
   });
+
+  it('refuses to start service 2 days before the slot, saying so and writing nothing', async () => {
+    const { owner, order } = await paidOrder({ startsInMinutes: 2 * 24 * 60 });
+    const merchant = await callerFor(deps, owner.id);
+    await merchant.merchant.orders.accept({ id: order.id });
+    const before = await snapshot(order.id);
+
+    const error = await merchant.merchant.orders.start({ id: order.id }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TRPCError);
+    const refused = error as TRPCError;
+    expect(refused.code).toBe('CONFLICT');
+    expect(getHTTPStatusCodeFromError(refused)).toBe(409);
+    expect(refused.cause).toMatchObject({
+      reason: 'too_early_to_start',
+      details: { minutes: 30 },
+    });
+    // The apps read the reason as 还没到服务时间… (web/kit/src/errors.test.ts).
+    expect(await snapshot(order.id)).toEqual(before);
+    expect(before.order.status).toBe('accepted');
+    expect(before.order.startedAt).toBeNull();
+  });
+
+  it('starts service 29 minutes before the slot', async () => {
+    const { owner, order, slot } = await paidOrder({ startsInMinutes: 2 * 24 * 60 });
+    const merchant = await callerFor(deps, owner.id);
+    await merchant.merchant.orders.accept({ id: order.id });
+    await slotStartsIn(deps, slot.id, 29);
+    const started = await merchant.merchant.orders.start({ id: order.id });
+    expect(started.order.status).toBe('in_service');
+    const events = await deps.db
+      .select()
+      .from(orderEvents)
+      .where(eq(orderEvents.orderId, order.id))
+      .orderBy(orderEvents.id);
+    expect(events.at(-1)).toMatchObject({ fromStatus: 'accepted', toStatus: 'in_service' });
+  });
 });
 
 describe('other people’s orders', () => {
@@ -176,3 +219,14 @@ describe('other people’s orders', () => {
     expect(await codeOf((await callerFor(deps)).order.list())).toBe('UNAUTHORIZED');
   });
 });
+
+/** Everything a refused start could have written: the order, its events and its outbox jobs. */
+async function snapshot(orderId: string) {
+  const [order] = await deps.db.select().from(orders).where(eq(orders.id, orderId));
+  const events = await deps.db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId));
+  const jobs = await deps.db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(sql`${outbox.payload}->>'orderId' = ${orderId}`);
+  return { order: order!, events: events.length, jobs: jobs.length };
+}

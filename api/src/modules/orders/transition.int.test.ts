@@ -3,7 +3,13 @@ import { eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../errors';
-import { bookSlot, createTestDeps, forceOrderState, type TestDeps } from '../../testing';
+import {
+  bookSlot,
+  createTestDeps,
+  forceOrderState,
+  slotStartsIn,
+  type TestDeps,
+} from '../../testing';
 import {
   ORDER_ACTION_NAMES,
   ORDER_ACTIONS,
@@ -30,6 +36,8 @@ describe('the order state machine, state × action × actor', () => {
     const template = await bookSlot(deps, resident.id, slot.id);
     // Plenty of booked seats, so releases in the loop never take the count below zero.
     await deps.db.update(slots).set({ booked: 1500 }).where(eq(slots.id, slot.id));
+    // Close enough to the slot that service may start (SPEC §3: from 30 minutes before).
+    await slotStartsIn(deps, slot.id, 20);
 
     const actors: Record<ActorKind, OrderActor> = {
       resident: { kind: 'resident', userId: resident.id },

@@ -53,9 +53,18 @@ function ownedBy(actor: OrderActor): SQL | undefined {
   }
 }
 
+/** Service starts at most this long before its slot (SPEC §3). */
+export const START_LEAD_MINUTES = 30;
+
 /** Extra conditions some actions carry beyond the from-state (deadlines). */
 function timeGuard(action: OrderAction): SQL | undefined {
   switch (action) {
+    case 'start':
+      // An on-demand order's slot is the time held for it from booking on, so it has no future
+      // start to wait for: it starts when the worker arrives (SPEC §12).
+      return sql`(${orders.mode} = 'on_demand' OR EXISTS (
+        SELECT 1 FROM ${slots} WHERE ${slots.id} = ${orders.slotId}
+           AND ${slots.startsAt} <= now() + make_interval(mins => ${START_LEAD_MINUTES})))`;
     case 'expire':
       return sql`${orders.paymentDueAt} <= now()`;
     case 'slaReject':
@@ -99,8 +108,16 @@ function columnsFor(action: OrderAction, to: OrderStatus, timers: OrderTimers, o
 }
 
 /** Turns a blocked action into the error the caller should see. */
-function refusal(action: OrderAction, status: OrderStatus): Conflict {
+function refusal(action: OrderAction, status: OrderStatus, slotStartsAt: Date): Conflict {
   const rule = ORDER_ACTIONS[action];
+  if (action === 'start' && rule.from.includes(status)) {
+    const earliest = new Date(slotStartsAt.getTime() - START_LEAD_MINUTES * 60_000);
+    return new Conflict(
+      'too_early_to_start',
+      `Service can start at most ${START_LEAD_MINUTES} minutes before its slot, from ${earliest.toISOString()}`,
+      { minutes: START_LEAD_MINUTES, earliestStartAt: earliest.toISOString() },
+    );
+  }
   if (rule.from.includes(status)) {
     // The state allowed it, so a deadline did not.
     return new Conflict(
@@ -189,7 +206,7 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
       ),
     )
     .returning();
-  if (!order) throw refusal(input.action, from);
+  if (!order) throw refusal(input.action, from, current.startsAt);
 
   await tx.insert(orderEvents).values({
     orderId: order.id,

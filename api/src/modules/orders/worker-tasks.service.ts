@@ -3,6 +3,7 @@ import {
   orderEvents,
   orders,
   services,
+  slots,
   units,
   users,
   workers,
@@ -15,7 +16,7 @@ import { settleArrivalLateness } from '../delivery/sla-breaches';
 import type { MerchantActor } from '../identity/actor';
 import { attachPhotos, orderPhotos } from '../uploads/uploads.service';
 import { orderViewById } from './order-view';
-import { transitionOrder, type OrderTimers } from './transition';
+import { START_LEAD_MINUTES, transitionOrder, type OrderTimers } from './transition';
 
 /** The worker row of the signed-in staff member; the worker view is for workers only. */
 async function workerOf(db: Db | Tx, actor: MerchantActor) {
@@ -45,9 +46,11 @@ export async function listWorkerTasks(db: Db, actor: MerchantActor, timeZone: st
       unit: units.label,
       residentName: users.displayName,
       startsAt: sql<Date>`lower(${orders.servicePeriod})`.mapWith((v: string) => new Date(v)),
+      startable: sql<boolean>`${slots.startsAt} <= now() + make_interval(mins => ${START_LEAD_MINUTES})`,
     })
     .from(orders)
     .innerJoin(services, eq(services.id, orders.serviceId))
+    .innerJoin(slots, eq(slots.id, orders.slotId))
     .innerJoin(units, eq(units.id, orders.unitId))
     .innerJoin(buildings, eq(buildings.id, units.buildingId))
     .innerJoin(users, eq(users.id, orders.residentId))
@@ -83,7 +86,12 @@ export async function listWorkerTasks(db: Db, actor: MerchantActor, timeZone: st
       completedAt: iso(r.order.completedAt),
       completionNote: r.order.completionNote,
       photos: r.order.status === 'completed' ? await orderPhotos(db, r.order.id) : [],
-      canArrive: r.order.status === 'accepted' && !r.order.arrivedAt,
+      // Arrival starts the service: an on-demand order at once, a slot order from 30 minutes
+      // before its slot (SPEC §3), as `transitionOrder` guards it.
+      canArrive:
+        r.order.status === 'accepted' &&
+        !r.order.arrivedAt &&
+        (r.order.mode === 'on_demand' || r.startable),
       canComplete: r.order.status === 'in_service',
     })),
   );

@@ -7,6 +7,7 @@ import {
   callerFor,
   createTestDeps,
   payOrder,
+  slotStartsIn,
   seedServedHouseholds,
   type TestDeps,
 } from '../../testing';
@@ -167,6 +168,7 @@ describe('quality.callbacks', () => {
     const slot = await f.createSlot({ serviceId: market.service.id });
     const order = await bookSlot(deps, market.resident.id, slot.id);
     await payOrder(deps, order.id);
+    await slotStartsIn(deps, slot.id, 10);
     const merchant = await callerFor(deps, market.owner.id);
     await merchant.merchant.orders.accept({ id: order.id });
     await merchant.merchant.orders.start({ id: order.id });

@@ -2,7 +2,14 @@ import { orderReviews, orders, uploads } from '@cgp/db';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookSlot, callerFor, createTestDeps, payOrder, type TestDeps } from '../../testing';
+import {
+  bookSlot,
+  callerFor,
+  createTestDeps,
+  payOrder,
+  slotStartsIn,
+  type TestDeps,
+} from '../../testing';
 import { giveDefaultRatings } from './ratings.service';
 
 let deps: TestDeps;
@@ -17,6 +24,7 @@ async function confirmedOrder() {
   const slot = await f.createSlot({ serviceId: market.service.id });
   const order = await bookSlot(deps, market.resident.id, slot.id);
   await payOrder(deps, order.id);
+  await slotStartsIn(deps, slot.id, 10);
   const merchant = await callerFor(deps, market.owner.id);
   await merchant.merchant.orders.accept({ id: order.id });
   await merchant.merchant.orders.start({ id: order.id });
@@ -179,6 +187,7 @@ describe('the merchant’s score on service cards', () => {
       const slot = await f.createSlot({ serviceId: first.market.service.id });
       const order = await bookSlot(deps, first.market.resident.id, slot.id);
       await payOrder(deps, order.id);
+      await slotStartsIn(deps, slot.id, 10);
       await first.merchant.merchant.orders.accept({ id: order.id });
       await first.merchant.merchant.orders.start({ id: order.id });
       await first.merchant.merchant.orders.complete({ id: order.id });

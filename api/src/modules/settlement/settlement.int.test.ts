@@ -7,6 +7,7 @@ import {
   callerFor,
   createPaymentTestDeps,
   payOrder,
+  slotStartsIn,
   seedEligibleOrders,
   type PaymentTestDeps,
 } from '../../testing';
@@ -82,6 +83,7 @@ async function confirmedOrder(
   const slot = await deps.factories.createSlot({ serviceId: market.service.id, capacity: 50 });
   const order = await bookSlot(deps, market.resident.id, slot.id, { quantity });
   await payOrder(deps, order.id);
+  await slotStartsIn(deps, slot.id, 10);
   const merchant = await callerFor(deps, market.owner.id);
   for (const step of ['accept', 'start', 'complete'] as const)
     await merchant.merchant.orders[step]({ id: order.id });
