@@ -57,6 +57,13 @@ const REASON_KEYS: Record<string, string> = {
   session_ended: 'signedOut',
   refund_exceeds_payment: 'refundTooLarge',
   not_earned: 'notEarned',
+  no_worker_available: 'noWorkerAvailable',
+  not_on_demand: 'notOnDemand',
+  phone_taken: 'phoneTaken',
+  worker_busy: 'workerBusy',
+  worker_inactive: 'workerInactive',
+  already_assigned: 'alreadyAssigned',
+  not_assignable: 'notAssignable',
 };
 
 const CODE_KEYS: Record<string, string> = {

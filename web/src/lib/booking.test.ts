@@ -6,6 +6,7 @@ import {
   careProblemsFromRefusal,
   careRecipientProblems,
   emptyDraft,
+  onDemandRequest,
   newIdempotencyKey,
 } from './booking';
 
@@ -101,6 +102,33 @@ describe('bookingRequest', () => {
     expect(bookingRequest({ ...draft, notes: '  ' }, 'housekeeping', 'key-12345').notes).toBe(
       undefined,
     );
+  });
+});
+
+describe('onDemandRequest', () => {
+  it('books 立即上门 without a slot: the service, quantity, notes and care recipient', () => {
+    const draft = {
+      ...emptyDraft(2),
+      mode: 'on_demand' as const,
+      notes: ' 尽快 ',
+      careRecipient: { name: '王奶奶', age: 82, needs: '' },
+    };
+    expect(onDemandRequest(draft, { id: 'svc-1', category: 'temporary_care' }, 'key-12345')).toEqual(
+      {
+        mode: 'on_demand',
+        serviceId: 'svc-1',
+        quantity: 2,
+        notes: '尽快',
+        careRecipient: { name: '王奶奶', age: 82, needs: '' },
+        idempotencyKey: 'key-12345',
+      },
+    );
+  });
+
+  it('needs no slot, but still the care recipient', () => {
+    const care = { category: 'temporary_care' as const, minQuantity: 1, maxQuantity: 8 };
+    const draft = { ...emptyDraft(2), mode: 'on_demand' as const };
+    expect(bookingProblems(draft, care)).toEqual(['booking.careRequired']);
   });
 });
 

@@ -6,7 +6,12 @@ import {
 } from '@cgp/api/client';
 import { isApiError } from '@cgp/kit/errors';
 
-export type BookingRequest = Extract<RouterInputs['booking']['create'], { slotId: string }>;
+export type BookingRequest = RouterInputs['booking']['create'];
+export type SlotBookingRequest = Extract<BookingRequest, { slotId: string }>;
+export type OnDemandBookingRequest = Extract<BookingRequest, { mode: 'on_demand' }>;
+
+/** 预约时段 (a slot picked ahead) or 立即上门 (served now, SPEC §12). */
+export type BookingMode = 'slot' | 'on_demand';
 
 export interface CareRecipient {
   name: string;
@@ -19,6 +24,8 @@ export interface CareRecipient {
  * the API books at the resident's registered unit.
  */
 export interface BookingDraft {
+  mode: BookingMode;
+  /** Slot bookings only. */
   slotId: string | null;
   quantity: number;
   notes: string;
@@ -30,6 +37,7 @@ export interface BookingDraft {
 
 export function emptyDraft(quantity: number): BookingDraft {
   return {
+    mode: 'slot',
     slotId: null,
     quantity,
     notes: '',
@@ -107,7 +115,7 @@ export function bookingProblems(
   service: { category: ServiceCategory; minQuantity: number; maxQuantity: number },
 ): string[] {
   const problems: string[] = [];
-  if (!draft.slotId) problems.push('booking.pickSlot');
+  if (draft.mode === 'slot' && !draft.slotId) problems.push('booking.pickSlot');
   if (service.category === 'temporary_care') {
     const care = careRecipientProblems(draft.careRecipient);
     if (care.name || care.age?.key === 'booking.careAgeRequired') {
@@ -131,7 +139,7 @@ export function bookingRequest(
   draft: BookingDraft & { slotId: string },
   category: ServiceCategory,
   idempotencyKey: string,
-): BookingRequest {
+): SlotBookingRequest {
   const { name, age, needs } = draft.careRecipient;
   return {
     slotId: draft.slotId,
@@ -142,6 +150,27 @@ export function bookingRequest(
       category === 'temporary_care' && age !== null
         ? { name: name.trim(), age, needs: needs.trim() }
         : undefined,
+    idempotencyKey,
+  };
+}
+
+/** The `booking.create` input for 立即上门: no slot, and no allergies (meals are not on demand). */
+export function onDemandRequest(
+  draft: BookingDraft,
+  service: { id: string; category: ServiceCategory },
+  idempotencyKey: string,
+): OnDemandBookingRequest {
+  const { notes, careRecipient } = bookingRequest(
+    { ...draft, slotId: '' },
+    service.category,
+    idempotencyKey,
+  );
+  return {
+    mode: 'on_demand',
+    serviceId: service.id,
+    quantity: draft.quantity,
+    notes,
+    careRecipient,
     idempotencyKey,
   };
 }

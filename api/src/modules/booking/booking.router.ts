@@ -1,9 +1,9 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { residentProcedure } from '../../trpc';
 import { timersFrom } from '../orders/timers';
-import { bookingInput } from './booking.schema';
+import { bookingInput, onDemandOfferInput } from './booking.schema';
 import { createBooking } from './booking.service';
-import { createOnDemandBooking } from './on-demand.service';
+import { createOnDemandBooking, onDemandOffer } from './on-demand.service';
 
 export const bookingRouter = {
   create: residentProcedure
@@ -13,4 +13,7 @@ export const bookingRouter = {
         ? createOnDemandBooking(ctx.db, ctx.actor, input, timersFrom(ctx.env))
         : createBooking(ctx.db, ctx.actor, input, timersFrom(ctx.env)),
     ),
+  onDemandOffer: residentProcedure
+    .input(onDemandOfferInput)
+    .query(({ ctx, input }) => onDemandOffer(ctx.db, ctx.actor, input)),
 } satisfies TRPCRouterRecord;

@@ -40,5 +40,11 @@ export const onDemandBookingInput = z.object({
 });
 export type OnDemandBookingInput = z.infer<typeof onDemandBookingInput>;
 
+/** `booking.onDemandOffer`: what 立即上门 promises before the resident books. */
+export const onDemandOfferInput = z.object({
+  serviceId: z.string().uuid(),
+  quantity: z.number().int().min(1).max(1000).optional(),
+});
+
 /** `booking.create`: a slot booking, or an on-demand one when `mode` says so. */
 export const bookingInput = z.union([onDemandBookingInput, createBookingInput]);

@@ -70,6 +70,25 @@ describe('booking.create on demand', () => {
     });
     expect(await reasonOf(shop.book())).toBe('no_worker_available');
   });
+
+  it('offers the ring\'s deadlines before booking and says when no one is free', async () => {
+    const shop = await careShop(1, 'guarantee');
+    const offer = () => shop.resident.booking.onDemandOffer({ serviceId: shop.service.id });
+    expect(await offer()).toEqual({
+      ring: 'guarantee',
+      acceptMinutes: 60,
+      arriveMinutes: 60,
+      available: true,
+    });
+    await shop.book();
+    expect(await offer()).toMatchObject({ ring: 'guarantee', available: false });
+    // A service booked only by time slot has no 立即上门 to offer.
+    await deps.db.update(services).set({ onDemand: false }).where(eq(services.id, shop.service.id));
+    expect(await reasonOf(offer())).toBe('not_on_demand');
+    expect(await shop.resident.catalog.service({ id: shop.service.id })).toMatchObject({
+      onDemand: false,
+    });
+  });
 });
 
 const RINGS = [

@@ -14,7 +14,7 @@ import {
 } from '@cgp/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { BadRequest, Conflict, isUniqueViolation, NotFound } from '../../errors';
-import { RING_SLA } from '../delivery/service-circle';
+import { RING_SLA, type ServiceRing } from '../delivery/service-circle';
 import { holdingStatusList } from '../delivery/workers.service';
 import type { ResidentActor } from '../identity/actor';
 import { QUEUES, TIMER_JOBS } from '../outbox/queues';
@@ -40,6 +40,30 @@ export const noWorkerAvailable = () =>
     'No one is available right now; please try again shortly or book a time slot',
   );
 
+type OfferedService = Pick<
+  typeof services.$inferSelect,
+  'merchantId' | 'category' | 'pricingUnit' | 'durationMinutes'
+>;
+
+/** How long a worker is held: until the ring's arrival deadline plus the service's length. */
+function holdMinutesFor(service: OfferedService, ring: ServiceRing, quantity: number) {
+  const serviceMinutes =
+    service.pricingUnit === 'per_hour' ? quantity * 60 : service.durationMinutes;
+  return RING_SLA[ring].arriveMinutes + serviceMinutes;
+}
+
+/**
+ * A worker `w` who could take the service now: the merchant's, active, of its kind, and holding
+ * no order that overlaps `period.span`. One rule for booking and for the offer shown before it.
+ */
+function freeWorkerCondition(service: OfferedService) {
+  return sql`w.merchant_id = ${service.merchantId}::uuid AND w.active
+         AND ${service.category}::service_category = ANY (w.categories)
+         AND NOT EXISTS (SELECT 1 FROM ${orders} x
+                          WHERE x.worker_id = w.id AND x.status IN ${holdingStatusList}
+                            AND x.service_period && period.span)`;
+}
+
 /**
  * The on-demand booking in one statement: the merchant's active worker of the service's kind who is
  * free from now until the arrival deadline plus the service's length and has the fewest open
@@ -51,24 +75,18 @@ function onDemandStatement(p: {
   service: typeof services.$inferSelect;
   actor: ResidentActor;
   input: OnDemandBookingInput;
-  ring: keyof typeof RING_SLA;
+  ring: ServiceRing;
   timers: OrderTimers;
 }) {
   const { service, actor, input } = p;
-  const serviceMinutes =
-    service.pricingUnit === 'per_hour' ? input.quantity * 60 : service.durationMinutes;
-  const holdMinutes = RING_SLA[p.ring].arriveMinutes + serviceMinutes;
+  const holdMinutes = holdMinutesFor(service, p.ring, input.quantity);
   const seats = service.category === 'meal_delivery' ? input.quantity : 1;
   return sql`
     WITH period AS (
       SELECT tstzrange(now(), now() + make_interval(mins => ${holdMinutes}::int)) AS span
     ), pick AS (
       SELECT w.id, u.display_name AS name FROM ${workers} w JOIN ${users} u ON u.id = w.user_id, period
-       WHERE w.merchant_id = ${service.merchantId}::uuid AND w.active
-         AND ${service.category}::service_category = ANY (w.categories)
-         AND NOT EXISTS (SELECT 1 FROM ${orders} x
-                          WHERE x.worker_id = w.id AND x.status IN ${holdingStatusList}
-                            AND x.service_period && period.span)
+       WHERE ${freeWorkerCondition(service)}
        ORDER BY (SELECT count(*) FROM ${orders} x
                   WHERE x.worker_id = w.id AND x.status IN ${holdingStatusList}), w.created_at, w.id
        LIMIT 1
@@ -112,6 +130,69 @@ function onDemandStatement(p: {
 }
 
 /**
+ * The service as offered on demand to this resident, with the ring of the resident's building.
+ * NOT_FOUND when the resident cannot book it at all; BAD_REQUEST when it is booked by time slot.
+ */
+async function onDemandServiceFor(db: Db, actor: ResidentActor, serviceId: string) {
+  const [offer] = await db
+    .select({ service: services, ring: buildings.ring })
+    .from(services)
+    .innerJoin(merchants, eq(merchants.id, services.merchantId))
+    .innerJoin(
+      serviceCommunities,
+      and(
+        eq(serviceCommunities.serviceId, services.id),
+        eq(serviceCommunities.communityId, actor.communityId),
+      ),
+    )
+    .innerJoin(units, eq(units.id, actor.unitId))
+    .innerJoin(buildings, eq(buildings.id, units.buildingId))
+    .where(
+      and(
+        eq(services.id, serviceId),
+        eq(services.active, true),
+        eq(merchants.status, 'approved'),
+      ),
+    );
+  if (!offer) throw new NotFound('Service');
+  const { service, ring } = offer;
+  if (!service.onDemand) {
+    throw new BadRequest('not_on_demand', 'This service is booked by time slot, not on demand');
+  }
+  return { service, ring };
+}
+
+/**
+ * What 立即上门 promises this resident before they book: their building's ring, its deadlines for
+ * acceptance and arrival (minutes from payment), and whether a worker is free right now. The same
+ * rule the booking itself applies, read without holding anyone, so it can change by the time the
+ * resident confirms; the booking then says so.
+ */
+export async function onDemandOffer(
+  db: Db,
+  actor: ResidentActor,
+  input: { serviceId: string; quantity?: number | undefined },
+) {
+  const { service, ring } = await onDemandServiceFor(db, actor, input.serviceId);
+  const quantity = Math.min(
+    Math.max(input.quantity ?? service.minQuantity, service.minQuantity),
+    service.maxQuantity,
+  );
+  const holdMinutes = holdMinutesFor(service, ring, quantity);
+  const { rows } = await db.execute<{ free: number }>(sql`
+    WITH period AS (
+      SELECT tstzrange(now(), now() + make_interval(mins => ${holdMinutes}::int)) AS span
+    )
+    SELECT count(*)::int AS free FROM ${workers} w, period WHERE ${freeWorkerCondition(service)}`);
+  return {
+    ring,
+    acceptMinutes: RING_SLA[ring].acceptMinutes,
+    arriveMinutes: RING_SLA[ring].arriveMinutes,
+    available: (rows[0]?.free ?? 0) > 0,
+  };
+}
+
+/**
  * `booking.create` with `mode: 'on_demand'` (立即上门, SPEC §12): served now by whichever of the
  * merchant's workers is free, with the SLA of the resident's building's ring. Capacity is the
  * merchant's free workers at this moment; when there are none the resident is told so (CONFLICT
@@ -140,31 +221,7 @@ export async function createOnDemandBooking(
   const replay = await earlier();
   if (replay) return replay;
 
-  const [offer] = await db
-    .select({ service: services, ring: buildings.ring })
-    .from(services)
-    .innerJoin(merchants, eq(merchants.id, services.merchantId))
-    .innerJoin(
-      serviceCommunities,
-      and(
-        eq(serviceCommunities.serviceId, services.id),
-        eq(serviceCommunities.communityId, actor.communityId),
-      ),
-    )
-    .innerJoin(units, eq(units.id, actor.unitId))
-    .innerJoin(buildings, eq(buildings.id, units.buildingId))
-    .where(
-      and(
-        eq(services.id, input.serviceId),
-        eq(services.active, true),
-        eq(merchants.status, 'approved'),
-      ),
-    );
-  if (!offer) throw new NotFound('Service');
-  const { service, ring } = offer;
-  if (!service.onDemand) {
-    throw new BadRequest('not_on_demand', 'This service is booked by time slot, not on demand');
-  }
+  const { service, ring } = await onDemandServiceFor(db, actor, input.serviceId);
   if (input.quantity < service.minQuantity || input.quantity > service.maxQuantity) {
     throw new BadRequest(
       'quantity_out_of_range',

@@ -34,6 +34,8 @@ const serviceColumns = {
   freeCancelMinutes: services.freeCancelMinutes,
   lateCancelFeeBps: services.lateCancelFeeBps,
   bookingCutoffMinutes: services.bookingCutoffMinutes,
+  /** Offers 立即上门 (SPEC §12) besides time slots. */
+  onDemand: services.onDemand,
   active: services.active,
   createdAt: services.createdAt,
   communityIds: sql<string[]>`coalesce((
