@@ -129,6 +129,7 @@ export const LABELS = {
     'cash:stripe': ['支付通道资金', 'Funds at the payment processor'],
     'escrow:order': ['订单托管款', 'Order escrow'],
     'revenue:platform': ['平台收入', 'Platform revenue'],
+    'clearing:refunds': ['待支付通道确认的退款', 'Refunds awaiting the processor'],
     'payable:merchant': ['应付商户款', 'Payable to merchant'],
   },
   auditAction: {
@@ -198,6 +199,10 @@ export const LABELS = {
   invariant: {
     entries_balance: ['每笔分录借贷平衡', 'Every journal entry balances'],
     closed_order_escrow_is_zero: ['已关闭订单的托管款为零', 'Closed orders hold no escrow'],
+    pending_refunds_reserved: [
+      '处理中的退款已预留，已完成或失败的退款不再占用',
+      'Refunds in progress are reserved; finished or failed ones hold nothing',
+    ],
     merchant_payable_matches_shares: [
       '应付商户款与商户分成一致',
       'Merchant payables match their shares',
@@ -221,7 +226,7 @@ const UNKNOWN: LabelPair = ['其他', 'Other'];
 
 /** The label of `code` in `group`, in the given language ('zh-CN' unless English). */
 export function labelOf(group: LabelGroup, code: string | null | undefined, locale = 'zh-CN') {
-  const pair = ((LABELS[group] as Readonly<Record<string, LabelPair>>)[code ?? ''] ?? UNKNOWN);
+  const pair = (LABELS[group] as Readonly<Record<string, LabelPair>>)[code ?? ''] ?? UNKNOWN;
   return locale === 'en' ? pair[1] : pair[0];
 }
 
@@ -247,4 +252,3 @@ export function refundCauseLabel(cause: string, locale = 'zh-CN') {
   }
   return labelOf('refundCause', cause, locale);
 }
-

@@ -1,4 +1,4 @@
-import type { ApiServer } from '@cgp/api';
+import { checkInvariants, type ApiServer } from '@cgp/api';
 import {
   bookSlot,
   callerFor,
@@ -10,8 +10,9 @@ import {
   trpcOverHttp,
   type PaymentTestDeps,
 } from '@cgp/api/testing';
-import { outbox, payments, refunds } from '@cgp/db';
-import { eq, sql } from 'drizzle-orm';
+import { journalEntries, ledgerPostings, orders, outbox, payments, refunds } from '@cgp/db';
+import { asc, eq, sql } from 'drizzle-orm';
+import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startJobs, type Jobs } from './start';
 
@@ -72,6 +73,39 @@ async function refundJobState(refundId: string) {
   return { state: await job!.getState(), attempts: job!.attemptsMade };
 }
 
+/** A chargeback on the order's payment, as the card network opens one: refunds are refused. */
+async function openDispute(intentId: string) {
+  const intent = await deps.payments.stripe.paymentIntents.retrieve(intentId);
+  return (await deps.payments.stripe.rawRequest(
+    'POST',
+    `/v1/test_helpers/charges/${intent.latest_charge as string}/dispute`,
+    {},
+  )) as Stripe.Response<Stripe.Dispute>;
+}
+
+/** The refund's journal entries in order, with what each moved in clearing and in cash. */
+async function refundEntries(refundId: string) {
+  const rows = await deps.db
+    .select({
+      id: journalEntries.id,
+      phase: journalEntries.phase,
+      account: ledgerPostings.account,
+      amountFen: ledgerPostings.amountFen,
+    })
+    .from(journalEntries)
+    .innerJoin(ledgerPostings, eq(ledgerPostings.entryId, journalEntries.id))
+    .where(eq(journalEntries.refundId, refundId))
+    .orderBy(asc(journalEntries.createdAt), asc(ledgerPostings.id));
+  const entries = new Map<string, { phase: string; clearing: number; cash: number }>();
+  for (const r of rows) {
+    const e = entries.get(r.id) ?? { phase: r.phase, clearing: 0, cash: 0 };
+    if (r.account === 'clearing:refunds') e.clearing += r.amountFen;
+    if (r.account === 'cash:stripe') e.cash += r.amountFen;
+    entries.set(r.id, e);
+  }
+  return [...entries.values()];
+}
+
 const processorRefunds = async (intentId: string) =>
   (await deps.payments.stripe.refunds.list({ payment_intent: intentId, limit: 100 })).data;
 
@@ -93,6 +127,12 @@ describe('the refund worker', () => {
     expect(view.refunds).toEqual([
       expect.objectContaining({ id: refund.id, status: 'succeeded', cause: 'reject' }),
     ]);
+    // Reserved when decided, taken from cash when the processor confirmed it.
+    expect(await refundEntries(refund.id)).toEqual([
+      { phase: 'pending', clearing: -order.totalFen, cash: 0 },
+      { phase: 'post', clearing: order.totalFen, cash: -order.totalFen },
+    ]);
+    expect(await checkInvariants(deps.db)).toMatchObject({ ok: true });
   });
 
   it('makes exactly one refund when the answer is lost after Stripe committed it', async () => {
@@ -139,5 +179,23 @@ describe('the refund worker', () => {
     expect(refund.status).toBe('failed');
     expect(refund.failureReason).toMatch(/no payment through the payment processor/);
     expect(await deps.db.select().from(payments).where(eq(payments.orderId, order.id))).toEqual([]);
+  });
+
+  it('voids the posting of a refund the processor refused, and the order has its money back to refund', async () => {
+    const { order, owner, intentId } = await paidOrder();
+    await openDispute(intentId);
+    await reject(owner.id, order.id);
+
+    const refund = await settledRefund(order.id);
+    expect(refund.status).toBe('failed');
+    expect(refund.failureReason).toMatch(/refused the refund: .*charged back/);
+    expect(await processorRefunds(intentId)).toEqual([]);
+    expect(await refundEntries(refund.id)).toEqual([
+      { phase: 'pending', clearing: -order.totalFen, cash: 0 },
+      { phase: 'void', clearing: order.totalFen, cash: 0 },
+    ]);
+    const [after] = await deps.db.select().from(orders).where(eq(orders.id, order.id));
+    expect(after).toMatchObject({ status: 'rejected', refundFen: 0 });
+    expect(await checkInvariants(deps.db)).toMatchObject({ ok: true });
   });
 });

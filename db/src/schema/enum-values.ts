@@ -18,6 +18,12 @@ export const SERVICE_CATEGORIES = ['housekeeping', 'meal_delivery', 'temporary_c
 export const MERCHANT_STATUSES = ['pending', 'approved', 'suspended'] as const;
 export const PRICING_UNITS = ['per_visit', 'per_hour', 'per_meal'] as const;
 export const JOURNAL_KINDS = ['payment', 'earning', 'refund', 'payout'] as const;
+/**
+ * Two-phase postings, as TigerBeetle's transfers: `single` is final when written; `pending` reserves
+ * money that must still move at the processor; `post` and `void` are later entries that name the
+ * pending one and confirm it or give the reservation back.
+ */
+export const ENTRY_PHASES = ['single', 'pending', 'post', 'void'] as const;
 export const PAYMENT_STATUSES = ['open', 'succeeded', 'failed', 'expired'] as const;
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export const STATEMENT_STATUSES = [

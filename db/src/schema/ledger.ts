@@ -9,14 +9,16 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { merchants, serviceCategory } from './merchants';
 import { orders } from './orders';
 import { refunds } from './payments';
 import { propertyCompanies } from './tenancy';
-import { JOURNAL_KINDS } from './enum-values';
+import { ENTRY_PHASES, JOURNAL_KINDS } from './enum-values';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -46,6 +48,7 @@ export const commissionRules = pgTable(
 );
 
 export const journalKind = pgEnum('journal_kind', JOURNAL_KINDS);
+export const entryPhase = pgEnum('entry_phase', ENTRY_PHASES);
 
 /**
  * Double-entry, append-only (triggers refuse UPDATE and DELETE). Each entry's postings sum to
@@ -62,9 +65,24 @@ export const journalEntries = pgTable(
     refundId: uuid('refund_id').references(() => refunds.id),
     statementId: uuid('statement_id'),
     memo: text('memo').notNull().default(''),
+    /**
+     * `pending` entries reserve; a `post` or `void` entry names its pending entry, and a pending
+     * entry is resolved at most once (the unique index), so a posting's state is read from rows
+     * that are only ever added.
+     */
+    phase: entryPhase('phase').notNull().default('single'),
+    pendingEntryId: uuid('pending_entry_id').references((): AnyPgColumn => journalEntries.id),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('journal_entries_order_idx').on(t.orderId)],
+  (t) => [
+    index('journal_entries_order_idx').on(t.orderId),
+    index('journal_entries_refund_idx').on(t.refundId),
+    uniqueIndex('journal_entries_resolves_uq').on(t.pendingEntryId),
+    check(
+      'journal_entries_resolution_ck',
+      sql`(${t.phase} IN ('post', 'void')) = (${t.pendingEntryId} IS NOT NULL)`,
+    ),
+  ],
 );
 
 export const ledgerPostings = pgTable(

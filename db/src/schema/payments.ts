@@ -3,6 +3,7 @@ import {
   bigint,
   check,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -63,12 +64,25 @@ export const refunds = pgTable(
     status: refundStatus('status').notNull().default('pending'),
     stripeRefundId: text('stripe_refund_id').unique(),
     failureReason: text('failure_reason'),
+    /**
+     * 1 for the first sending; ops' retry of a refused refund makes the next, with its own pending
+     * posting and (only once the processor is shown to have made none) its own idempotency key.
+     */
+    attempt: integer('attempt').notNull().default(1),
+    /**
+     * When the refund is due at the processor. A refund still pending some time past this is sent
+     * again by the sweeper, whatever Redis kept of its job.
+     */
+    dueAt: ts('due_at').notNull().defaultNow(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     check('refunds_amount_ck', sql`${t.amountFen} > 0`),
     index('refunds_order_idx').on(t.orderId),
+    index('refunds_pending_due_idx')
+      .on(t.dueAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 

@@ -45,12 +45,36 @@ function checksFor(scope: TenantScope): Check[] {
     },
     {
       name: 'closed_order_escrow_is_zero',
+      // …but for refunds the processor refused: their reservation came back to escrow, where it
+      // waits for ops to retry them.
       breaches: sql`SELECT o.id::text AS id, sum(p.amount_fen) AS escrow
                       FROM orders o JOIN ledger_postings p ON p.order_id = o.id AND p.account = ${ACCOUNTS.escrow}
                      WHERE o.status IN ${CLOSED} AND ${ordersInScope}
-                     GROUP BY o.id HAVING sum(p.amount_fen) <> 0 LIMIT 20`,
+                     GROUP BY o.id
+                    HAVING sum(p.amount_fen) + coalesce((
+                             SELECT sum(rp.amount_fen) FROM refunds r
+                               JOIN journal_entries e ON e.idempotency_key = 'refund:' || r.id::text AND e.phase = 'pending'
+                               JOIN ledger_postings rp ON rp.entry_id = e.id AND rp.account = ${ACCOUNTS.escrow}
+                              WHERE r.order_id = o.id AND r.status = 'failed'), 0) <> 0
+                     LIMIT 20`,
       describe: (rows) =>
         `escrow left on closed orders: ${rows.map((r) => `${String(r.id)} (${String(r.escrow)})`).join(', ')}`,
+    },
+    {
+      name: 'pending_refunds_reserved',
+      // A refund waiting for the processor holds its amount in clearing; a posted or voided one
+      // holds nothing there.
+      breaches: sql`
+        SELECT r.id::text AS id, r.status, r.amount_fen AS amount, coalesce(-sum(p.amount_fen), 0) AS reserved
+          FROM refunds r
+          LEFT JOIN ledger_postings p ON p.refund_id = r.id AND p.account = ${ACCOUNTS.refundsPending}
+         WHERE ${orderIdInScope(sql`r.order_id`, scope)}
+           AND EXISTS (SELECT 1 FROM journal_entries e WHERE e.refund_id = r.id AND e.phase = 'pending')
+         GROUP BY r.id
+        HAVING coalesce(-sum(p.amount_fen), 0) <> CASE WHEN r.status = 'pending' THEN r.amount_fen ELSE 0 END
+         LIMIT 20`,
+      describe: (rows) =>
+        `refund reservations differ: ${rows.map((r) => `${String(r.id)} ${String(r.status)} ${String(r.amount)}, reserved ${String(r.reserved)}`).join('; ')}`,
     },
     {
       name: 'merchant_payable_matches_shares',
@@ -86,8 +110,8 @@ function checksFor(scope: TenantScope): Check[] {
     },
     {
       name: 'orders_ledger_processor_reconcile',
-      // cash = money in (paid orders, and duplicate payments) − refunds − payouts, seen from orders,
-      // ledger and processor records
+      // cash = money in (paid orders, and duplicate payments) − refunds the processor confirmed −
+      // payouts, seen from orders, ledger and processor records
       breaches: sql`
         WITH figures AS (
           SELECT
@@ -97,7 +121,8 @@ function checksFor(scope: TenantScope): Check[] {
                 OR id IN (SELECT order_id FROM payments WHERE status = 'succeeded')) AND ${ownOrders})
             + (SELECT coalesce(sum(amount_fen), 0) FROM refunds
                 WHERE cause = 'duplicate_payment' AND ${orderIdInScope(sql`order_id`, scope)})
-            - (SELECT coalesce(sum(amount_fen), 0) FROM refunds WHERE ${orderIdInScope(sql`order_id`, scope)})
+            - (SELECT coalesce(sum(amount_fen), 0) FROM refunds
+                WHERE status = 'succeeded' AND ${orderIdInScope(sql`order_id`, scope)})
             - (SELECT coalesce(sum(payout_fen), 0) FROM statements
                 WHERE status = 'paid' AND ${merchantInScope(sql`merchant_id`, scope)}) AS order_cash,
             (SELECT count(*) FROM statements WHERE status = 'paid' AND transfer_id IS NULL

@@ -5,6 +5,7 @@ import { QUEUES } from '../outbox/queues';
 import { ACCOUNTS } from './accounts';
 import { commissionFor } from './commission';
 import { postEntry } from './post';
+import { reserveRefund } from './refund-postings';
 import { split } from './split';
 
 type Order = typeof orders.$inferSelect;
@@ -44,9 +45,10 @@ export async function recordPayment(tx: Tx, order: Order, at = new Date()): Prom
 
 /**
  * Money goes back to the resident: a refund row (the Refunds API call follows from the outbox,
- * keyed by the row) and its posting. Before the order earned anything the refund comes out of
- * escrow; afterwards the shares are recomputed from the new net and the differences are taken
- * back from the merchant's payable and the platform's revenue, so no fen drifts.
+ * keyed by the row) and its `pending` posting. Before the order earned anything the refund comes
+ * out of escrow; afterwards the shares are recomputed from the new net and the differences are
+ * taken back from the merchant's payable and the platform's revenue, so no fen drifts. The amount
+ * waits in `clearing:refunds` until the processor confirms it (posted) or refuses it (voided).
  * `order` must already carry the increased `refundFen`.
  */
 export async function recordRefund(tx: Tx, order: Order, amountFen: number, cause: string) {
@@ -54,38 +56,30 @@ export async function recordRefund(tx: Tx, order: Order, amountFen: number, caus
     .insert(refunds)
     .values({ orderId: order.id, amountFen, cause })
     .returning();
-  const base = {
-    kind: 'refund' as const,
-    idempotencyKey: `refund:${refund!.id}`,
-    orderId: order.id,
-    refundId: refund!.id,
-  };
   if (!order.earnedAt) {
-    await postEntry(tx, {
-      ...base,
-      memo: `refund before earning (${cause})`,
-      lines: [
-        { account: ACCOUNTS.escrow, amountFen },
-        { account: ACCOUNTS.cash, amountFen: -amountFen },
-      ],
-    });
+    await reserveRefund(
+      tx,
+      refund!,
+      [{ account: ACCOUNTS.escrow, amountFen }],
+      `refund before earning (${cause})`,
+    );
   } else {
     const now = split(order.totalFen - order.refundFen, order.platformBps!);
     const merchantDelta = order.merchantShareFen! - now.merchantFen;
     const platformDelta = order.platformShareFen! - now.platformFen;
-    await postEntry(tx, {
-      ...base,
-      memo: `refund after earning (${cause})`,
-      lines: [
+    await reserveRefund(
+      tx,
+      refund!,
+      [
         {
           account: ACCOUNTS.payable(order.merchantId),
           amountFen: merchantDelta,
           merchantId: order.merchantId,
         },
         { account: ACCOUNTS.revenue, amountFen: platformDelta },
-        { account: ACCOUNTS.cash, amountFen: -amountFen },
       ],
-    });
+      `refund after earning (${cause})`,
+    );
     await tx
       .update(orders)
       .set({ merchantShareFen: now.merchantFen, platformShareFen: now.platformFen })
@@ -101,7 +95,8 @@ export async function recordRefund(tx: Tx, order: Order, amountFen: number, caus
 
 /**
  * A second payment for an order that was already paid: booked as it came in (Dr cash / Cr escrow)
- * and given back whole at once (a refund of that payment, Dr escrow / Cr cash), so the order's own
+ * and given back whole at once (a refund of that payment, reserved from escrow until the processor
+ * confirms it), so the order's own
  * money and shares are untouched and the processor's balance still matches the ledger.
  */
 export async function refundDuplicatePayment(
@@ -125,17 +120,12 @@ export async function refundDuplicatePayment(
     .insert(refunds)
     .values({ orderId: order.id, amountFen, cause: 'duplicate_payment', paymentIntentId })
     .returning();
-  await postEntry(tx, {
-    kind: 'refund',
-    idempotencyKey: `refund:${refund!.id}`,
-    orderId: order.id,
-    refundId: refund!.id,
-    memo: `refund of duplicate payment ${paymentIntentId}`,
-    lines: [
-      { account: ACCOUNTS.escrow, amountFen },
-      { account: ACCOUNTS.cash, amountFen: -amountFen },
-    ],
-  });
+  await reserveRefund(
+    tx,
+    refund!,
+    [{ account: ACCOUNTS.escrow, amountFen }],
+    `refund of duplicate payment ${paymentIntentId}`,
+  );
   await enqueue(tx, {
     queue: QUEUES.payments,
     name: 'refund',

@@ -15,6 +15,8 @@ export interface EntryInput {
   refundId?: string;
   statementId?: string;
   memo?: string;
+  /** `pending` reserves money the processor must still move; `single` (the default) is final. */
+  phase?: 'single' | 'pending';
   lines: PostingLine[];
 }
 
@@ -24,13 +26,24 @@ export interface EntryInput {
  * unbalanced entry at commit, and any UPDATE or DELETE of the ledger.
  */
 export async function postEntry(tx: Tx, entry: EntryInput): Promise<boolean> {
+  return (await insertEntry(tx, entry)) !== null;
+}
+
+/** `postEntry`, with the new entry's id (null when it was already posted or moved nothing). */
+export async function insertEntry(
+  tx: Tx,
+  entry: Omit<EntryInput, 'phase'> & {
+    phase?: 'single' | 'pending' | 'post' | 'void';
+    pendingEntryId?: string;
+  },
+): Promise<string | null> {
   const lines = entry.lines.filter((l) => l.amountFen !== 0);
   const sum = lines.reduce((s, l) => s + l.amountFen, 0);
   if (lines.some((l) => !Number.isSafeInteger(l.amountFen))) {
     throw new Error(`Ledger amounts must be integer fen (${entry.idempotencyKey})`);
   }
   if (sum !== 0) throw new Error(`Journal entry ${entry.idempotencyKey} does not balance: ${sum}`);
-  if (lines.length === 0) return false; // nothing moved (a zero refund, a zero payout)
+  if (lines.length === 0) return null; // nothing moved (a zero refund, a zero payout)
 
   const [row] = await tx
     .insert(journalEntries)
@@ -41,10 +54,12 @@ export async function postEntry(tx: Tx, entry: EntryInput): Promise<boolean> {
       refundId: entry.refundId,
       statementId: entry.statementId,
       memo: entry.memo ?? '',
+      phase: entry.phase ?? 'single',
+      pendingEntryId: entry.pendingEntryId,
     })
     .onConflictDoNothing({ target: journalEntries.idempotencyKey })
     .returning({ id: journalEntries.id });
-  if (!row) return false;
+  if (!row) return null;
   await tx.insert(ledgerPostings).values(
     lines.map((l) => ({
       entryId: row.id,
@@ -56,5 +71,5 @@ export async function postEntry(tx: Tx, entry: EntryInput): Promise<boolean> {
       statementId: entry.statementId,
     })),
   );
-  return true;
+  return row.id;
 }

@@ -1,27 +1,54 @@
 import { payments, refunds, type Db } from '@cgp/db';
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { processorOf } from './processor';
 import { isProcessorRefusal } from './processor-errors';
-import { applyProcessorRefunds } from './refund-updates';
+import { applyProcessorRefunds, attemptOf, failRefund } from './refund-updates';
 import type { Payments } from './stripe-client';
 
 export type RefundOutcome =
   { outcome: 'refunded' | 'pending' | 'already_refunded' } | { outcome: 'failed'; reason: string };
 
-/** Gives up on a refund for good, with the reason ops will read. */
+/** Gives up on a refund, with the reason ops will read; its reservation comes back for a retry. */
 export async function markRefundFailed(db: Db, refundId: string, reason: string): Promise<void> {
-  await db
-    .update(refunds)
-    .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: sql`now()` })
-    .where(and(eq(refunds.id, refundId), eq(refunds.status, 'pending')));
+  await db.transaction((tx) => failRefund(tx, refundId, reason));
+}
+
+/** The idempotency key of a refund's attempt: the first keeps `refund_<id>`. */
+export function refundIdempotencyKey(refundId: string, attempt: number): string {
+  return attempt === 1 ? `refund_${refundId}` : `refund_${refundId}_${attempt}`;
 }
 
 /**
+ * What the processor made for our refund, found by the id in its metadata among the payment's
+ * refunds. This, not an idempotency key (Stripe forgets those after 24 hours), is what proves
+ * whether an earlier attempt reached it.
+ */
+export async function processorRefundsFor(
+  stripe: Stripe,
+  paymentIntentId: string,
+  refundId: string,
+): Promise<Stripe.Refund[]> {
+  const found: Stripe.Refund[] = [];
+  for await (const r of stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) {
+    if (r.metadata?.refund_id === refundId) found.push(r);
+  }
+  return found;
+}
+
+const outcomeOf = (status: string | null): RefundOutcome =>
+  status === 'succeeded'
+    ? { outcome: 'refunded' }
+    : status === 'failed' || status === 'canceled'
+      ? { outcome: 'failed', reason: `The processor reports the refund ${status}` }
+      : { outcome: 'pending' };
+
+/**
  * The `refund` job: sends one refund row to the Refunds API. It re-reads the row, so a rerun
- * after success does nothing, and the idempotency key `refund_<id>` makes Stripe create the refund
- * once however often the call is repeated (a dropped answer, a killed worker). Throws on errors
- * worth retrying.
+ * after success does nothing. Before sending it looks the refund up at the processor: one that an
+ * earlier run made (its answer lost, its idempotency key expired) is taken as it is, and a new
+ * refund is asked for only when none of this attempt exists. The key `refund_<id>` (per attempt)
+ * also makes Stripe create it once while it remembers the key. Throws on errors worth retrying.
  */
 export async function sendRefund(
   deps: { db: Db; payments?: Payments },
@@ -54,15 +81,29 @@ export async function sendRefund(
     return { outcome: 'failed', reason };
   }
 
+  const { stripe } = processorOf(deps);
+  const made = await processorRefundsFor(stripe, paymentIntentId, refund.id);
+  const standing =
+    made.find((r) => r.status !== 'failed' && r.status !== 'canceled') ??
+    made.find((r) => attemptOf(r) === refund.attempt);
+  if (standing) {
+    await deps.db.transaction((tx) => applyProcessorRefunds(tx, [standing]));
+    return outcomeOf(standing.status);
+  }
+
   let created: Stripe.Refund;
   try {
-    created = await processorOf(deps).stripe.refunds.create(
+    created = await stripe.refunds.create(
       {
         payment_intent: paymentIntentId,
         amount: refund.amountFen,
-        metadata: { refund_id: refund.id, order_id: refund.orderId },
+        metadata: {
+          refund_id: refund.id,
+          order_id: refund.orderId,
+          attempt: String(refund.attempt),
+        },
       },
-      { idempotencyKey: `refund_${refund.id}` },
+      { idempotencyKey: refundIdempotencyKey(refund.id, refund.attempt) },
     );
   } catch (error) {
     if (!isProcessorRefusal(error)) throw error;
@@ -71,5 +112,5 @@ export async function sendRefund(
     return { outcome: 'failed', reason };
   }
   await deps.db.transaction((tx) => applyProcessorRefunds(tx, [created]));
-  return { outcome: created.status === 'succeeded' ? 'refunded' : 'pending' };
+  return outcomeOf(created.status);
 }

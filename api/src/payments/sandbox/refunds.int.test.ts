@@ -20,6 +20,38 @@ beforeAll(async () => {
 afterAll(() => under?.close());
 
 describe('Refunds', () => {
+  it('refuses to refund a charge while its dispute is open, and refunds it once the dispute is won', async () => {
+    const { paymentIntent } = await paidCheckout(stripe, 4_000);
+    const charge = paymentIntent.latest_charge as string;
+    const helper = (path: string, form: Record<string, string>) =>
+      stripe.rawRequest('POST', `/v1/test_helpers/${path}`, form) as Promise<
+        Stripe.Response<Stripe.Dispute>
+      >;
+    const dispute = await helper(`charges/${charge}/dispute`, {});
+
+    const refused = stripe.refunds.create(
+      { payment_intent: paymentIntent.id },
+      { idempotencyKey: 'refund-disputed-1' },
+    );
+    await expect(refused).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      code: 'charge_disputed',
+    });
+    // The refusal is saved under its key, as Stripe saves it, even once the dispute is won.
+    await helper(`disputes/${dispute.id}/close`, { outcome: 'won' });
+    await expect(
+      stripe.refunds.create(
+        { payment_intent: paymentIntent.id },
+        { idempotencyKey: 'refund-disputed-1' },
+      ),
+    ).rejects.toMatchObject({ code: 'charge_disputed' });
+    const made = await stripe.refunds.create(
+      { payment_intent: paymentIntent.id },
+      { idempotencyKey: 'refund-disputed-2' },
+    );
+    expect(made).toMatchObject({ amount: 4_000, status: 'succeeded' });
+  });
+
   it('refunds in parts down to zero, and never beyond what was charged', async () => {
     const before = await availableCny(stripe);
     const { paymentIntent } = await paidCheckout(stripe, 10_000);

@@ -35,6 +35,24 @@ async function chargeToRefund(tx: Queryable, input: CreateRefundInput): Promise<
 }
 
 /**
+ * Stripe refuses to refund a charge whose dispute is open or lost (`is_charge_refundable` false):
+ * the card network holds that money. A dispute won gives the charge back to refund.
+ */
+async function refuseWhileDisputed(tx: Queryable, chargeId: string): Promise<void> {
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT id FROM stripe_sandbox.objects
+      WHERE type = 'dispute' AND data->>'charge' = $1 AND data->>'status' <> 'won'
+        AND (data->>'is_charge_refundable')::boolean IS NOT TRUE`,
+    [chargeId],
+  );
+  if (rows.length) {
+    throw invalidRequest(`Charge ${chargeId} has been charged back; cannot issue a refund.`, {
+      code: 'charge_disputed',
+    });
+  }
+}
+
+/**
  * Refunds part or all of what is left on a charge. The charge row is locked for the whole
  * transaction, so concurrent refunds queue up and together never exceed the amount charged.
  */
@@ -53,6 +71,7 @@ export async function createRefund(
       },
     );
   }
+  if (charge.disputed) await refuseWhileDisputed(tx, charge.id);
   const remaining = charge.amount - charge.amount_refunded;
   if (remaining <= 0) {
     throw invalidRequest(`Charge ${charge.id} has already been refunded.`, {
