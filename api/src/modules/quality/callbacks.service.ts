@@ -17,8 +17,13 @@ import { Conflict, NotFound } from '../../errors';
 import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import { recordAudit } from '../audit/audit-log';
 import type { PropertyActor } from '../identity/actor';
+import { communityInScope, tenantScopeOf } from '../identity/tenant-scope';
 import { transitionOrder, type OrderTimers } from '../orders/transition';
 import type { callbacksListInput, recordCallbackInput } from './quality.schema';
+
+/** The callback tasks the actor may see and record: those of its scope's communities. */
+const taskInScope = (actor: PropertyActor) =>
+  communityInScope(sql`${callbackTasks.communityId}`, tenantScopeOf(actor));
 
 /** A quality ticket must be handled within this long (the seed's goal is 1.2 h on average). */
 export const TICKET_DUE_HOURS = 24;
@@ -58,7 +63,7 @@ export async function listCallbacks(
     .leftJoin(qualityTickets, eq(qualityTickets.callbackTaskId, callbackTasks.id))
     .where(
       and(
-        eq(callbackTasks.companyId, actor.companyId),
+        taskInScope(actor),
         input.status ? eq(callbackTasks.status, input.status) : undefined,
         afterCursor(cursor, callbackTasks.createdAt, callbackTasks.id, direction),
       ),
@@ -122,7 +127,7 @@ export async function recordCallback(
       .where(
         and(
           eq(callbackTasks.id, input.id),
-          eq(callbackTasks.companyId, actor.companyId),
+          taskInScope(actor),
           eq(callbackTasks.status, 'pending'),
         ),
       )
@@ -131,7 +136,7 @@ export async function recordCallback(
       const [existing] = await tx
         .select({ id: callbackTasks.id })
         .from(callbackTasks)
-        .where(and(eq(callbackTasks.id, input.id), eq(callbackTasks.companyId, actor.companyId)));
+        .where(and(eq(callbackTasks.id, input.id), taskInScope(actor)));
       if (!existing) throw new NotFound('Callback');
       throw new Conflict('already_recorded', 'This callback has already been recorded');
     }

@@ -1,6 +1,7 @@
 import { communities, merchants, type Db } from '@cgp/db';
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
+import { orderInScope, type TenantScope } from '../identity/tenant-scope';
 import type { KpiName, kpiOrdersInput } from './quality.schema';
 import { roundedMean, SATISFACTION_FORMULA, SATISFACTION_TARGET } from './satisfaction';
 
@@ -17,8 +18,11 @@ export const KPI_TARGETS = {
 
 export type KpiGroup = 'merchant' | 'community' | 'month' | 'total';
 
-/** Whose rows a KPI covers: a property company's communities, or one merchant. */
-export type KpiScope = { companyId: string } | { merchantId: string };
+/**
+ * Whose rows a KPI covers: what the tenant-scope module lets property staff see, or one
+ * merchant's own orders.
+ */
+export type KpiScope = TenantScope | { kind: 'merchant'; merchantId: string };
 
 export interface KpiRange {
   from: string;
@@ -86,9 +90,9 @@ function groupKey(group: KpiGroup, at: SQL, timeZone: string): SQL {
 }
 
 function scopeOf(scope: KpiScope): SQL {
-  return 'merchantId' in scope
+  return scope.kind === 'merchant'
     ? sql`o.merchant_id = ${scope.merchantId}`
-    : sql`o.community_id IN (SELECT id FROM communities WHERE company_id = ${scope.companyId})`;
+    : orderInScope('o', scope);
 }
 
 function whereOf(kpi: KpiName, scope: KpiScope, range: KpiRange): SQL {

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { merchantProcedure, opsProcedure, propertyProcedure, residentProcedure } from '../../trpc';
-import { companyScope } from '../identity/tenant-scope';
+import { tenantScopeOf } from '../identity/tenant-scope';
 import { timersFrom } from '../orders/timers';
 import { listCallbacks, recordCallback } from './callbacks.service';
 import { kpiOrders, qualityKpis } from './kpis.service';
@@ -33,12 +33,12 @@ export const qualityRouter = {
   kpis: propertyProcedure
     .input(kpisInput)
     .query(({ ctx, input }) =>
-      qualityKpis(ctx.db, { companyId: ctx.actor.companyId }, input, ctx.env.TZ_BUSINESS),
+      qualityKpis(ctx.db, tenantScopeOf(ctx.actor), input, ctx.env.TZ_BUSINESS),
     ),
   kpiOrders: propertyProcedure
     .input(kpiOrdersInput)
     .query(({ ctx, input }) =>
-      kpiOrders(ctx.db, { companyId: ctx.actor.companyId }, input, ctx.env.TZ_BUSINESS),
+      kpiOrders(ctx.db, tenantScopeOf(ctx.actor), input, ctx.env.TZ_BUSINESS),
     ),
   callbacks: {
     list: propertyProcedure
@@ -58,14 +58,12 @@ export const qualityRouter = {
   },
   surveys: {
     communities: propertyProcedure.query(({ ctx }) =>
-      listSurveyCommunities(ctx.db, companyScope(ctx.actor.companyId)),
+      listSurveyCommunities(ctx.db, tenantScopeOf(ctx.actor)),
     ),
-    list: propertyProcedure.query(({ ctx }) =>
-      listSurveys(ctx.db, companyScope(ctx.actor.companyId)),
-    ),
+    list: propertyProcedure.query(({ ctx }) => listSurveys(ctx.db, tenantScopeOf(ctx.actor))),
     results: propertyProcedure
       .input(surveyIdInput)
-      .query(({ ctx, input }) => surveyResults(ctx.db, companyScope(ctx.actor.companyId), input)),
+      .query(({ ctx, input }) => surveyResults(ctx.db, tenantScopeOf(ctx.actor), input)),
     create: opsProcedure
       .input(createSurveyInput)
       .mutation(({ ctx, input }) => createSurvey(ctx.db, ctx.actor, input)),
@@ -87,7 +85,7 @@ export const merchantQualityRouter = {
     .query(({ ctx, input }) =>
       qualityKpis(
         ctx.db,
-        { merchantId: ctx.actor.merchantId },
+        { kind: 'merchant', merchantId: ctx.actor.merchantId },
         { ...input, groupBy: 'month' },
         ctx.env.TZ_BUSINESS,
       ),

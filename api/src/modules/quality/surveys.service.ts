@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { BadRequest, Conflict, NotFound } from '../../errors';
 import { recordAudit } from '../audit/audit-log';
 import type { PropertyActor, ResidentActor } from '../identity/actor';
-import { communityInScope, companyScope, type TenantScope } from '../identity/tenant-scope';
+import { communityInScope, tenantScopeOf, type TenantScope } from '../identity/tenant-scope';
 import type { answerSurveyInput, createSurveyInput, surveyIdInput } from './quality.schema';
 
 const surveyInScope = (scope: TenantScope) =>
@@ -42,7 +42,7 @@ export async function createSurvey(
       .where(
         and(
           eq(communities.id, input.communityId),
-          communityInScope(sql`${communities.id}`, companyScope(actor.companyId)),
+          communityInScope(sql`${communities.id}`, tenantScopeOf(actor)),
         ),
       );
     if (!community) throw new NotFound('Community');

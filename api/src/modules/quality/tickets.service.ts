@@ -5,7 +5,12 @@ import { Conflict, NotFound } from '../../errors';
 import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import { recordAudit } from '../audit/audit-log';
 import type { PropertyActor } from '../identity/actor';
+import { communityInScope, tenantScopeOf } from '../identity/tenant-scope';
 import type { resolveTicketInput, ticketsListInput } from './quality.schema';
+
+/** The tickets the actor may see and handle: those of its scope's communities. */
+const ticketInScope = (actor: PropertyActor) =>
+  communityInScope(sql`${qualityTickets.communityId}`, tenantScopeOf(actor));
 
 /** The company's quality tickets: open ones oldest first, resolved ones newest first. */
 export async function listTickets(
@@ -31,7 +36,7 @@ export async function listTickets(
     .innerJoin(users, eq(users.id, qualityTickets.ownerId))
     .where(
       and(
-        eq(qualityTickets.companyId, actor.companyId),
+        ticketInScope(actor),
         input.status === 'open' ? isNull(qualityTickets.resolvedAt) : undefined,
         input.status === 'resolved' ? isNotNull(qualityTickets.resolvedAt) : undefined,
         afterCursor(cursor, qualityTickets.openedAt, qualityTickets.id, direction),
@@ -76,10 +81,7 @@ export async function resolveTicket(
   input: z.infer<typeof resolveTicketInput>,
 ) {
   return db.transaction(async (tx) => {
-    const mine = and(
-      eq(qualityTickets.id, input.id),
-      eq(qualityTickets.companyId, actor.companyId),
-    );
+    const mine = and(eq(qualityTickets.id, input.id), ticketInScope(actor));
     const [ticket] = await tx
       .update(qualityTickets)
       .set({ resolvedAt: sql`now()`, resolvedBy: actor.id, resolution: input.resolution })
