@@ -18,11 +18,14 @@ export async function startApiServer(
   port: number,
   options: AppOptions = {},
 ): Promise<ApiServer> {
-  const app = createApp(deps, { webDist: WEB_DIST, merchantDist: MERCHANT_DIST, ...options });
-  const server = await new Promise<Server>((resolve, reject) => {
+  const server = createApp(deps, { webDist: WEB_DIST, merchantDist: MERCHANT_DIST, ...options });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
     // A deep accept backlog: bursts of connections (a flash sale of slots) queue instead of resetting.
-    const s = app.listen({ port, backlog: 4096 }, () => resolve(s));
-    s.once('error', reject);
+    server.listen({ port, backlog: 4096 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // Keep-alive sockets would hold close() open; end idle ones so shutdown is prompt.
   server.keepAliveTimeout = 5_000;
