@@ -1,4 +1,4 @@
-import { appRouter, createCaller, createContextInner } from '@cgp/api';
+import { appRouter, createCaller, createContextInner, reconcileWithProcessor } from '@cgp/api';
 import {
   callerFor,
   createPaymentTestDeps,
@@ -40,6 +40,7 @@ const WHO_MAY: Record<string, Role[]> = {
   'catalog.service': MARKET,
   'catalog.slots': MARKET,
   'booking.create': RESIDENT,
+  'booking.onDemandOffer': RESIDENT,
   'order.list': RESIDENT,
   'order.get': RESIDENT,
   'order.cancel': RESIDENT,
@@ -109,6 +110,12 @@ const WHO_MAY: Record<string, Role[]> = {
   'quality.callbacks.record': OPS,
   'quality.tickets.list': PROPERTY,
   'quality.tickets.resolve': OPS,
+  'quality.surveys.communities': PROPERTY,
+  'quality.surveys.list': PROPERTY,
+  'quality.surveys.results': PROPERTY,
+  'quality.surveys.create': OPS,
+  'me.surveys.list': RESIDENT,
+  'me.surveys.answer': RESIDENT,
 };
 
 let deps: PaymentTestDeps;
@@ -278,5 +285,48 @@ describe('two companies: each property role sees and moves only its own company'
     expect(await seenBy(ofB.auditor)).toEqual(['B: transfer of another amount']);
     expect(await seenBy(admin)).toHaveLength(2);
     expect((await ofB.auditor.audit.reconciliation())[0]!.ok).toBe(false);
+
+    // A real run over both companies' payouts (A's two, B's one, none of them at the processor):
+    // each company's staff see how many of their own payouts, refunds and payments were checked
+    // and their own findings; only the operator sees the deployment's figures.
+    const aOther = runA.statements.find((st) => st.id !== aStatement.id)!;
+    for (const [id, transferId] of [
+      [aOther.id, 'tr_scope_a2'],
+      [bStatement.id, 'tr_scope_b'],
+    ] as const) {
+      await deps.db
+        .update(statements)
+        .set({ status: 'paid', transferId, paidAt: sql`now()` })
+        .where(eq(statements.id, id));
+    }
+    const run = await reconcileWithProcessor(deps.db, deps.payments.stripe, {
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+    });
+    const latest = async (caller: typeof admin) => (await caller.audit.reconciliation())[0]!;
+    const [forA, forB, forOperator] = [
+      await latest(ofA.auditor),
+      await latest(ofB.ops),
+      await latest(admin),
+    ];
+    expect(forOperator.id).toBe(run.id);
+    expect(forA).toMatchObject({ id: run.id, checked: { statements: 2, refunds: 0, payments: 0 } });
+    expect(forB).toMatchObject({ id: run.id, checked: { statements: 1, refunds: 0, payments: 0 } });
+    expect(forOperator.checked).toEqual(run.checked);
+    expect(forOperator.checked.statements).toBeGreaterThanOrEqual(3);
+    const subjects = (r: typeof forA) => r.findings.map((x) => x.subjectId).sort();
+    expect(subjects(forA)).toEqual([aStatement.id, aOther.id].sort());
+    expect(subjects(forB)).toEqual([bStatement.id]);
+    expect(subjects(forOperator)).toEqual(
+      expect.arrayContaining([aStatement.id, aOther.id, bStatement.id]),
+    );
+    // A company with nothing in the window is told it had nothing checked, not the others' figures.
+    const ofC = await staff((await f.createCompany()).id);
+    expect(await latest(ofC.auditor)).toMatchObject({
+      id: run.id,
+      ok: true,
+      checked: { statements: 0, refunds: 0, payments: 0 },
+      findings: [],
+    });
   });
 });

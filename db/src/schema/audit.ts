@@ -57,8 +57,13 @@ export const reconciliationRuns = pgTable(
     windowFrom: timestamp('window_from', { withTimezone: true, precision: 3 }).notNull(),
     windowTo: timestamp('window_to', { withTimezone: true, precision: 3 }).notNull(),
     ok: boolean('ok').notNull(),
-    /** How many objects of each kind were compared. */
+    /** How many objects of each kind were compared, across the deployment. */
     checked: jsonb('checked').$type<Record<string, number>>().notNull(),
+    /** The same counts per property company (by company id): what its own staff are shown. */
+    checkedByCompany: jsonb('checked_by_company')
+      .$type<Record<string, Record<string, number>>>()
+      .notNull()
+      .default({}),
     findings: jsonb('findings').$type<ReconciliationFinding[]>().notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 })
       .notNull()

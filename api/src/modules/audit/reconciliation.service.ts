@@ -1,5 +1,7 @@
 import {
+  communities,
   merchants,
+  orders,
   payments,
   reconciliationRuns,
   refunds,
@@ -32,6 +34,28 @@ const idOf = (ref: string | { id: string } | null) =>
 
 const yuan = (fen: number) => `¥${fenToYuanText(fen)}`;
 
+/** The property company an order (joined with its community) belongs to. */
+const companyOfOrder = communities.companyId;
+
+/** What was checked, of each kind, per property company: what that company's staff are shown. */
+export function countByCompany(
+  checked: Record<string, { companyId: string }[]>,
+): Record<string, Record<string, number>> {
+  const kinds = Object.keys(checked);
+  const byCompany: Record<string, Record<string, number>> = {};
+  for (const [kind, rows] of Object.entries(checked)) {
+    for (const { companyId } of rows) {
+      const counts = (byCompany[companyId] ??= Object.fromEntries(kinds.map((k) => [k, 0])));
+      counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+  }
+  return byCompany;
+}
+
+/** Counts of a run for a company that had nothing in its window: every kind at zero. */
+const noneOf = (checked: Record<string, number>) =>
+  Object.fromEntries(Object.keys(checked).map((k) => [k, 0]));
+
 /**
  * Reconciles our books with the processor for what happened in [from, to): every statement paid
  * out has its transfer, of its amount, to its merchant's account, not reversed; every refund that
@@ -53,6 +77,7 @@ export async function reconcileWithProcessor(
       payoutFen: statements.payoutFen,
       transferId: statements.transferId,
       account: merchants.stripeAccountId,
+      companyId: merchants.companyId,
     })
     .from(statements)
     .innerJoin(merchants, eq(merchants.id, statements.merchantId))
@@ -90,8 +115,11 @@ export async function reconcileWithProcessor(
       id: refunds.id,
       amountFen: refunds.amountFen,
       stripeRefundId: refunds.stripeRefundId,
+      companyId: companyOfOrder,
     })
     .from(refunds)
+    .innerJoin(orders, eq(orders.id, refunds.orderId))
+    .innerJoin(communities, eq(communities.id, orders.communityId))
     .where(and(eq(refunds.status, 'succeeded'), inWindow(refunds.updatedAt)));
   for (const r of refunded) {
     const refund = r.stripeRefundId
@@ -119,8 +147,11 @@ export async function reconcileWithProcessor(
       id: payments.id,
       amountFen: payments.amountFen,
       paymentIntentId: payments.paymentIntentId,
+      companyId: companyOfOrder,
     })
     .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .innerJoin(communities, eq(communities.id, orders.communityId))
     .where(
       and(
         eq(payments.status, 'succeeded'),
@@ -149,6 +180,11 @@ export async function reconcileWithProcessor(
       windowTo: window.to,
       ok: findings.length === 0,
       checked: { statements: paidOut.length, refunds: refunded.length, payments: paid.length },
+      checkedByCompany: countByCompany({
+        statements: paidOut,
+        refunds: refunded,
+        payments: paid,
+      }),
       findings,
     })
     .returning();
@@ -180,8 +216,9 @@ async function subjectsInScope(
 }
 
 /**
- * `audit.reconciliation`: the latest nightly runs, newest first. The operator sees every finding;
- * a company's staff see only the findings about their own company's payouts, refunds and payments.
+ * `audit.reconciliation`: the latest nightly runs, newest first. The operator sees every finding
+ * and the deployment's counts; a company's staff see only the findings about their own company's
+ * payouts, refunds and payments, and how many of those were checked (never the deployment's).
  */
 export async function latestReconciliations(db: Db, scope: TenantScope, limit: number) {
   const rows = await db
@@ -205,7 +242,10 @@ export async function latestReconciliations(db: Db, scope: TenantScope, limit: n
       windowFrom: r.windowFrom.toISOString(),
       windowTo: r.windowTo.toISOString(),
       finishedAt: r.finishedAt.toISOString(),
-      checked: r.checked,
+      checked:
+        scope.kind === 'deployment'
+          ? r.checked
+          : (r.checkedByCompany[scope.companyId] ?? noneOf(r.checked)),
       findings,
     };
   });

@@ -1,0 +1,1 @@
+ALTER TABLE "reconciliation_runs" ADD COLUMN "checked_by_company" jsonb DEFAULT '{}'::jsonb NOT NULL;
