@@ -55,6 +55,24 @@ async function seedQualityHistory() {
   await deps.db.execute(sql`
     UPDATE orders SET sla_breached_at = paid_at + interval '15 minutes', accepted_at = NULL
      WHERE ${ofCompany} AND abs(hashtext(id::text || 'sla')) % 9 = 0`);
+  // A quarter of the orders were on-demand, due within 30 minutes of payment: most arrived on
+  // time, some late (with an arrival breach), some never (a breach for most of them, none for
+  // the rest, as if cancelled first: those have no arrival outcome and are not counted).
+  await deps.db.execute(sql`
+    UPDATE orders SET mode = 'on_demand',
+           ring = (ARRAY['core', 'service', 'guarantee'])[1 + abs(hashtext(id::text || 'ring')) % 3]::service_ring,
+           arrive_due_at = paid_at + interval '30 minutes',
+           arrived_at = CASE WHEN abs(hashtext(id::text || 'arr')) % 6 = 0 THEN NULL
+                             ELSE paid_at + make_interval(mins => 5 + abs(hashtext(id::text || 'late')) % 40) END
+     WHERE ${ofCompany} AND abs(hashtext(id::text || 'od')) % 4 = 0`);
+  await deps.db.execute(sql`
+    INSERT INTO sla_breaches (order_id, community_id, merchant_id, step, ring, due_at, breached_at, late_seconds)
+    SELECT id, community_id, merchant_id, 'arrive', ring, arrive_due_at, arrive_due_at,
+           coalesce(extract(epoch FROM arrived_at - arrive_due_at)::int, 0)
+      FROM orders
+     WHERE ${ofCompany} AND mode = 'on_demand'
+       AND (arrived_at > arrive_due_at
+            OR (arrived_at IS NULL AND abs(hashtext(id::text || 'gone')) % 3 <> 0))`);
   await deps.db.execute(sql`
     INSERT INTO order_reviews (order_id, merchant_id, resident_id, rating, automatic, created_at)
     SELECT id, merchant_id, resident_id,
@@ -118,6 +136,20 @@ async function expectedFigures(companyId: string, groupBy: Group) {
     breaches: await q(sql`
       SELECT ${key('o.sla_breached_at')} AS key, count(*) AS n
         FROM orders o WHERE ${mine} AND ${inRange('o.sla_breached_at')} GROUP BY 1`),
+    arrivals: await q(sql`
+      SELECT ${key('o.arrive_due_at')} AS key, count(*) AS n,
+             count(*) FILTER (WHERE o.arrived_at <= o.arrive_due_at) AS on_time,
+             count(*) FILTER (WHERE o.ring = 'core') AS n_core,
+             count(*) FILTER (WHERE o.ring = 'core' AND o.arrived_at <= o.arrive_due_at) AS on_time_core,
+             count(*) FILTER (WHERE o.ring = 'service') AS n_service,
+             count(*) FILTER (WHERE o.ring = 'service' AND o.arrived_at <= o.arrive_due_at) AS on_time_service,
+             count(*) FILTER (WHERE o.ring = 'guarantee') AS n_guarantee,
+             count(*) FILTER (WHERE o.ring = 'guarantee' AND o.arrived_at <= o.arrive_due_at) AS on_time_guarantee
+        FROM orders o
+       WHERE ${mine} AND o.mode = 'on_demand' AND ${inRange('o.arrive_due_at')}
+         AND (o.arrived_at IS NOT NULL
+              OR o.id IN (SELECT order_id FROM sla_breaches WHERE step = 'arrive'))
+       GROUP BY 1`),
     tickets: await q(sql`
       SELECT ${key('t.opened_at')} AS key, count(*) AS n FROM quality_tickets t JOIN orders o ON o.id = t.order_id
        WHERE ${mine} AND ${inRange('t.opened_at')} GROUP BY 1`),
@@ -168,6 +200,7 @@ describe('quality.kpis', () => {
         const served = n(want.households.get(k)?.n);
         const calls = want.callbacks.get(k);
         const own = n(rate?.n);
+        const arr = want.arrivals.get(k);
         const defaults = n(rate?.defaults);
         expect(row).toEqual({
           key: k,
@@ -178,6 +211,16 @@ describe('quality.kpis', () => {
             p90Seconds: orNull(acc?.p90),
           },
           slaBreaches: n(want.breaches.get(k)?.n),
+          onTimeArrival: {
+            count: n(arr?.n),
+            onTime: n(arr?.on_time),
+            share: n(arr?.n) ? Math.round((n(arr?.on_time) / n(arr?.n)) * 10_000) / 10_000 : null,
+            byRing: {
+              core: { count: n(arr?.n_core), onTime: n(arr?.on_time_core) },
+              service: { count: n(arr?.n_service), onTime: n(arr?.on_time_service) },
+              guarantee: { count: n(arr?.n_guarantee), onTime: n(arr?.on_time_guarantee) },
+            },
+          },
           complaints: {
             total: n(want.tickets.get(k)?.n) + n(want.disputes.get(k)?.n),
             tickets: n(want.tickets.get(k)?.n),
@@ -219,6 +262,10 @@ describe('quality.kpis', () => {
     expect(byMonth.totals.satisfaction.count).toBeGreaterThan(0);
     expect(byMonth.totals.satisfaction.defaultCount).toBeGreaterThan(0);
     expect(byMonth.totals.tickets.resolved).toBeGreaterThan(0);
+    // Both on-time and late arrivals are in the data, and the seed names no target for them.
+    expect(byMonth.totals.onTimeArrival.onTime).toBeGreaterThan(0);
+    expect(byMonth.totals.onTimeArrival.onTime).toBeLessThan(byMonth.totals.onTimeArrival.count);
+    expect(byMonth.targets.onTimeArrival).toBeNull();
   }, 60_000);
 
   it('drills down to the very rows behind a figure', async () => {
@@ -245,6 +292,16 @@ describe('quality.kpis', () => {
       limit: 200,
     });
     expect(rated.items).toHaveLength(row.satisfaction.count + row.satisfaction.defaultCount);
+    const arrivals = await asOps.quality.kpiOrders({
+      from: FROM,
+      to: TO,
+      kpi: 'onTimeArrival',
+      groupBy: 'merchant',
+      key: row.key,
+      limit: 200,
+    });
+    expect(arrivals.items).toHaveLength(row.onTimeArrival.count);
+    expect(arrivals.items.filter((i) => i.value === 1)).toHaveLength(row.onTimeArrival.onTime);
     // Another company's ops sees none of it.
     const other = await deps.factories.createPropertyUser(
       (await deps.factories.createCompany()).id,

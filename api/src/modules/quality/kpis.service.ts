@@ -1,4 +1,4 @@
-import { communities, merchants, type Db } from '@cgp/db';
+import { communities, merchants, SERVICE_RINGS, type Db } from '@cgp/db';
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { orderInScope, type TenantScope } from '../identity/tenant-scope';
@@ -14,7 +14,11 @@ export const KPI_TARGETS = {
   complaintsPerMonth: 3,
   /** Mean hours from a complaint to its resolution, down from 2.5. */
   ticketHandlingHours: 1.2,
+  /** On-time arrival of on-demand orders: the seed names no target, so none is shown. */
+  onTimeArrival: null,
 } as const;
+
+type ServiceRing = (typeof SERVICE_RINGS)[number];
 
 export type KpiGroup = 'merchant' | 'community' | 'month' | 'total';
 
@@ -43,6 +47,16 @@ const SOURCES: Record<KpiName, { from: SQL; at: SQL; value: SQL }> = {
     value: sql`extract(epoch FROM o.accepted_at - o.paid_at)`,
   },
   slaBreaches: { from: sql`orders o`, at: sql`o.sla_breached_at`, value: sql`1` },
+  // On-demand orders whose arrival has an outcome: arrived (on time or late), or recorded as an
+  // arrival breach; counted when the arrival was due. 1 when within the ring's SLA.
+  onTimeArrival: {
+    from: sql`(SELECT * FROM orders x
+                WHERE x.mode = 'on_demand' AND x.arrive_due_at IS NOT NULL
+                  AND (x.arrived_at IS NOT NULL OR EXISTS (
+                        SELECT 1 FROM sla_breaches b WHERE b.order_id = x.id AND b.step = 'arrive'))) o`,
+    at: sql`o.arrive_due_at`,
+    value: sql`CASE WHEN o.arrived_at <= o.arrive_due_at THEN 1 ELSE 0 END`,
+  },
   // A complaint is a quality ticket or a dispute.
   complaints: {
     from: sql`(SELECT order_id, opened_at, 'ticket' AS kind FROM quality_tickets
@@ -130,6 +144,14 @@ const nullableNum = (v: unknown): number | null =>
 export interface KpiFigures {
   acceptance: { count: number; medianSeconds: number | null; p90Seconds: number | null };
   slaBreaches: number;
+  onTimeArrival: {
+    /** On-demand orders whose arrival was due in the period and has an outcome. */
+    count: number;
+    onTime: number;
+    /** onTime ÷ count, 0–1 (four decimals); null when no arrival was due. */
+    share: number | null;
+    byRing: Record<ServiceRing, { count: number; onTime: number }>;
+  };
   complaints: { total: number; tickets: number; disputes: number };
   tickets: { resolved: number; meanHandlingHours: number | null };
   callbacks: {
@@ -152,6 +174,15 @@ export interface KpiFigures {
 const emptyFigures = (): KpiFigures => ({
   acceptance: { count: 0, medianSeconds: null, p90Seconds: null },
   slaBreaches: 0,
+  onTimeArrival: {
+    count: 0,
+    onTime: 0,
+    share: null,
+    byRing: Object.fromEntries(SERVICE_RINGS.map((r) => [r, { count: 0, onTime: 0 }])) as Record<
+      ServiceRing,
+      { count: number; onTime: number }
+    >,
+  },
   complaints: { total: 0, tickets: 0, disputes: 0 },
   tickets: { resolved: 0, meanHandlingHours: null },
   callbacks: { households: 0, tasks: 0, done: 0, reached: 0, coverage: null },
@@ -173,36 +204,52 @@ async function figuresBy(
   };
   const q = (kpi: KpiName, select: SQL) => aggregate(db, kpi, group, scope, range, select);
   const acc = SOURCES.acceptance.value;
-  const [acceptance, breaches, complaints, handling, coverage, ratings] = await Promise.all([
-    q(
-      'acceptance',
-      // Rounded in PostgreSQL's numeric, half away from zero, not in floating point.
-      sql`count(*) AS n, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ${acc})::numeric) AS median,
+  const onTime = SOURCES.onTimeArrival.value;
+  const [acceptance, breaches, arrivals, complaints, handling, coverage, ratings] =
+    await Promise.all([
+      q(
+        'acceptance',
+        // Rounded in PostgreSQL's numeric, half away from zero, not in floating point.
+        sql`count(*) AS n, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ${acc})::numeric) AS median,
           round(percentile_cont(0.9) WITHIN GROUP (ORDER BY ${acc})::numeric) AS p90`,
-    ),
-    q('slaBreaches', sql`count(*) AS n`),
-    q(
-      'complaints',
-      sql`count(*) AS n, count(*) FILTER (WHERE c.kind = 'ticket') AS tickets,
+      ),
+      q('slaBreaches', sql`count(*) AS n`),
+      q(
+        'onTimeArrival',
+        sql.join(
+          [
+            sql`count(*) AS n, sum(${onTime}) AS on_time`,
+            ...SERVICE_RINGS.map(
+              (ring) =>
+                sql`count(*) FILTER (WHERE o.ring = ${ring}) AS ${sql.raw(`n_${ring}`)},
+                  coalesce(sum(${onTime}) FILTER (WHERE o.ring = ${ring}), 0) AS ${sql.raw(`on_time_${ring}`)}`,
+            ),
+          ],
+          sql`, `,
+        ),
+      ),
+      q(
+        'complaints',
+        sql`count(*) AS n, count(*) FILTER (WHERE c.kind = 'ticket') AS tickets,
           count(*) FILTER (WHERE c.kind = 'dispute') AS disputes`,
-    ),
-    q(
-      'ticketHandling',
-      sql`count(*) AS n, round(avg(${SOURCES.ticketHandling.value})::numeric, 2) AS mean`,
-    ),
-    q(
-      'callbackCoverage',
-      sql`count(DISTINCT (o.unit_id, to_char(o.completed_at AT TIME ZONE ${range.timeZone}, 'YYYY-MM'))) AS households,
+      ),
+      q(
+        'ticketHandling',
+        sql`count(*) AS n, round(avg(${SOURCES.ticketHandling.value})::numeric, 2) AS mean`,
+      ),
+      q(
+        'callbackCoverage',
+        sql`count(DISTINCT (o.unit_id, to_char(o.completed_at AT TIME ZONE ${range.timeZone}, 'YYYY-MM'))) AS households,
           count(DISTINCT ct.id) AS tasks, count(DISTINCT ct.id) FILTER (WHERE ct.status = 'done') AS done,
           count(DISTINCT ct.id) FILTER (WHERE ct.reached) AS reached`,
-    ),
-    q(
-      'satisfaction',
-      sql`coalesce(sum(r.rating) FILTER (WHERE NOT r.automatic), 0) AS sum,
+      ),
+      q(
+        'satisfaction',
+        sql`coalesce(sum(r.rating) FILTER (WHERE NOT r.automatic), 0) AS sum,
           count(*) FILTER (WHERE NOT r.automatic) AS n,
           count(*) FILTER (WHERE r.automatic) AS defaults`,
-    ),
-  ]);
+      ),
+    ]);
   for (const r of acceptance) {
     at(r.key).acceptance = {
       count: num(r.n),
@@ -211,6 +258,20 @@ async function figuresBy(
     };
   }
   for (const r of breaches) at(r.key).slaBreaches = num(r.n);
+  for (const r of arrivals) {
+    const count = num(r.n);
+    at(r.key).onTimeArrival = {
+      count,
+      onTime: num(r.on_time),
+      share: count ? Math.round((num(r.on_time) / count) * 10_000) / 10_000 : null,
+      byRing: Object.fromEntries(
+        SERVICE_RINGS.map((ring) => [
+          ring,
+          { count: num(r[`n_${ring}`]), onTime: num(r[`on_time_${ring}`]) },
+        ]),
+      ) as Record<ServiceRing, { count: number; onTime: number }>,
+    };
+  }
   for (const r of complaints) {
     at(r.key).complaints = { total: num(r.n), tickets: num(r.tickets), disputes: num(r.disputes) };
   }

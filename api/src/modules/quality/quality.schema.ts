@@ -10,6 +10,7 @@ export const KPI_GROUPS = ['merchant', 'community', 'month'] as const;
 export const KPI_NAMES = [
   'acceptance',
   'slaBreaches',
+  'onTimeArrival',
   'complaints',
   'ticketHandling',
   'callbackCoverage',
