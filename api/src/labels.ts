@@ -135,6 +135,7 @@ export const LABELS = {
   auditAction: {
     'ops.refundOrder': ['运营退款', 'Refund by operations'],
     'ops.resolveDispute': ['处理争议', 'Dispute resolved'],
+    'ops.retryRefund': ['重试退款', 'Refund retried'],
     'commission.create': ['新增分成规则', 'Commission rule added'],
     'commission.update': ['修改分成规则', 'Commission rule changed'],
     'commission.end': ['终止分成规则', 'Commission rule ended'],
@@ -150,6 +151,7 @@ export const LABELS = {
     slaReject: ['超时未接单', 'Not accepted in time'],
     merchantCancel: ['商户取消', 'Cancelled by the merchant'],
     resolveRefund: ['争议退款', 'Dispute refund'],
+    duplicate_payment: ['重复付款', 'Duplicate payment'],
     late_payment: ['订单关闭后到账的付款', 'Payment after the order closed'],
     ops: ['运营退款', 'Refund by operations'],
   } as Readonly<Record<string, LabelPair>>,

@@ -9,6 +9,7 @@ import { opsRouter } from './modules/orders/ops.router';
 import { ordersRouter } from './modules/orders/orders.router';
 import { workerRouter } from './modules/orders/worker.router';
 import { connectRouter } from './modules/payments/connect.router';
+import { opsRefundsRouter } from './modules/payments/ops-refunds.router';
 import { paymentRouter } from './modules/payments/payment.router';
 import { auditRouter } from './modules/audit/audit.router';
 import { commissionRouter } from './modules/ledger/commission.router';
@@ -46,7 +47,7 @@ export const appRouter = router({
   settlement: router(settlementRouter),
   audit: router(auditRouter),
   commission: router(commissionRouter),
-  ops: router(opsRouter),
+  ops: router({ ...opsRouter, refunds: router(opsRefundsRouter) }),
   console: router(consoleRouter),
   quality: router(qualityRouter),
   me: router({ messages: router(meMessagesRouter), surveys: router(meSurveysRouter) }),

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 /** A booked order paid through Checkout and its webhook, as a resident pays. */
 async function paidOrder() {
-  const { service, resident, owner } = await deps.factories.createMarketplace();
+  const { service, resident, owner, community } = await deps.factories.createMarketplace();
   const slot = await deps.factories.createSlot({ serviceId: service.id });
   const order = await bookSlot(deps, resident.id, slot.id, { quantity: 2 });
   const token = await tokenFor(deps, resident.id);
@@ -44,7 +44,13 @@ async function paidOrder() {
   });
   const { body } = await submitCheckoutPage(data!.url, 'succeeded');
   await deps.sandbox.waitForWebhooks();
-  return { order, resident, owner, intentId: body.payment_intent!.id };
+  return {
+    order,
+    resident,
+    owner,
+    companyId: community.companyId,
+    intentId: body.payment_intent!.id,
+  };
 }
 
 async function reject(ownerId: string, orderId: string) {
@@ -52,12 +58,12 @@ async function reject(ownerId: string, orderId: string) {
   await merchant.merchant.orders.reject({ id: orderId, reason: '今天人手不足' });
 }
 
-/** The order's refund once the worker is done with it (no longer pending). */
-async function settledRefund(orderId: string, timeoutMs = 15_000) {
+/** The order's refund once the worker is done with it (no longer pending), on `attempt` at least. */
+async function settledRefund(orderId: string, timeoutMs = 15_000, attempt = 1) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [refund] = await deps.db.select().from(refunds).where(eq(refunds.orderId, orderId));
-    if (refund && refund.status !== 'pending') return refund;
+    if (refund && refund.status !== 'pending' && refund.attempt >= attempt) return refund;
     if (Date.now() > deadline) throw new Error(`refund of ${orderId} still ${refund?.status}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -196,6 +202,88 @@ describe('the refund worker', () => {
     ]);
     const [after] = await deps.db.select().from(orders).where(eq(orders.id, order.id));
     expect(after).toMatchObject({ status: 'rejected', refundFen: 0 });
+    expect(await checkInvariants(deps.db)).toMatchObject({ ok: true });
+  });
+
+  it('lets ops retry a refused refund: listed for its company, voided again while refused, then made once', async () => {
+    const { order, owner, resident, companyId, intentId } = await paidOrder();
+    const dispute = await openDispute(intentId);
+    await reject(owner.id, order.id);
+    const refused = await settledRefund(order.id);
+    expect(refused.status).toBe('failed');
+
+    const ops = await callerFor(
+      deps,
+      (await deps.factories.createPropertyUser(companyId, 'property_ops')).id,
+    );
+    const listed = await ops.ops.refunds.list({ status: 'failed' });
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: refused.id,
+        orderNo: order.orderNo,
+        amountFen: order.totalFen,
+        statusLabel: '退款失败',
+        canRetry: true,
+      }),
+    ]);
+    // Another company's staff neither see nor retry it.
+    const stranger = await callerFor(
+      deps,
+      (
+        await deps.factories.createPropertyUser(
+          (await deps.factories.createCompany()).id,
+          'property_ops',
+        )
+      ).id,
+    );
+    expect(await stranger.ops.refunds.list({})).toEqual([]);
+    await expect(stranger.ops.refunds.retry({ refundId: refused.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const view = await (await callerFor(deps, resident.id)).order.get({ id: order.id });
+    expect(view.refunds).toEqual([
+      expect.objectContaining({ id: refused.id, status: 'failed', statusLabel: '退款失败' }),
+    ]);
+
+    // Retried while the chargeback is still open: refused again, voided again.
+    await ops.ops.refunds.retry({ refundId: refused.id });
+    expect((await settledRefund(order.id, 15_000, 2)).status).toBe('failed');
+    await expect(ops.ops.refunds.retry({ refundId: refused.id })).resolves.toMatchObject({
+      attempt: 3,
+    });
+    await expect(ops.ops.refunds.retry({ refundId: refused.id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    const third = await settledRefund(order.id, 15_000, 3);
+    expect(third.status).toBe('failed');
+
+    // The card network decides for the platform; the next retry goes through, once.
+    await deps.payments.stripe.rawRequest('POST', `/v1/test_helpers/disputes/${dispute.id}/close`, {
+      outcome: 'won',
+    });
+    await ops.ops.refunds.retry({ refundId: refused.id });
+    const made = await settledRefund(order.id, 15_000, 4);
+    expect(made).toMatchObject({ status: 'succeeded', attempt: 4 });
+    const atProcessor = await processorRefunds(intentId);
+    expect(atProcessor).toHaveLength(1);
+    expect(atProcessor[0]).toMatchObject({
+      id: made.stripeRefundId,
+      amount: order.totalFen,
+      metadata: { refund_id: refused.id, attempt: '4' },
+    });
+    expect(await refundEntries(refused.id)).toEqual([
+      { phase: 'pending', clearing: -order.totalFen, cash: 0 },
+      { phase: 'void', clearing: order.totalFen, cash: 0 },
+      { phase: 'pending', clearing: -order.totalFen, cash: 0 },
+      { phase: 'void', clearing: order.totalFen, cash: 0 },
+      { phase: 'pending', clearing: -order.totalFen, cash: 0 },
+      { phase: 'void', clearing: order.totalFen, cash: 0 },
+      { phase: 'pending', clearing: -order.totalFen, cash: 0 },
+      { phase: 'post', clearing: order.totalFen, cash: -order.totalFen },
+    ]);
+    const [after] = await deps.db.select().from(orders).where(eq(orders.id, order.id));
+    expect(after!.refundFen).toBe(order.totalFen);
+    expect(await ops.ops.refunds.list({})).toEqual([]);
     expect(await checkInvariants(deps.db)).toMatchObject({ ok: true });
   });
 });

@@ -98,6 +98,8 @@ const WHO_MAY: Record<string, Role[]> = {
   'commission.create': OPS,
   'ops.resolveDispute': OPS,
   'ops.refundOrder': OPS,
+  'ops.refunds.list': OPERATOR_OR_PROPERTY,
+  'ops.refunds.retry': OPS,
   'console.orders': PROPERTY,
   'console.order': PROPERTY,
   'console.disputes': PROPERTY,
