@@ -48,6 +48,11 @@ export {
 export { ACCOUNTS, PAYABLE_PREFIX } from './modules/ledger/accounts';
 export { checkoutInput } from './modules/payments/payment.schema';
 export {
+  assignOrderInput,
+  createWorkerInput,
+  updateWorkerInput,
+} from './modules/delivery/delivery.schema';
+export {
   createServiceInput,
   MAX_TEMPLATE_WEEKS,
   slotTemplateInput,

@@ -30,6 +30,12 @@ const routes: RouteRecordRaw[] = [
       { path: '', redirect: { name: 'orders' } },
       { path: 'orders', name: 'orders', component: OrdersPage },
       { path: 'services', name: 'services', component: () => import('./pages/ServicesPage.vue') },
+      {
+        path: 'workers',
+        name: 'workers',
+        component: () => import('./pages/WorkersPage.vue'),
+        meta: { ownerOnly: true },
+      },
       { path: 'schedule', name: 'schedule', component: () => import('./pages/SchedulePage.vue') },
       { path: 'reviews', name: 'reviews', component: () => import('./pages/ReviewsPage.vue') },
       {

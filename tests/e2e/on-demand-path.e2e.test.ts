@@ -186,6 +186,9 @@ describe('立即上门 from booking to confirmation, on 390×844 phones', () => 
       const [done] = await platform.deps.db.select().from(orders).where(eq(orders.id, orderId));
       expect(done).toMatchObject({ status: 'confirmed', mode: 'on_demand', ring: 'core' });
       expect(done!.arrivedAt).not.toBeNull();
+      // The resident reads the short order number, never the order's id.
+      expect(await page.locator('main').innerText()).toContain(done!.orderNo);
+      expect(await page.locator('main').innerText()).not.toContain(orderId);
       await screenshot(page, 'on-demand-order-confirmed-phone', { fullPage: false });
       expect(resident.errors).toEqual([]);
       expect(worker.errors).toEqual([]);

@@ -1,6 +1,8 @@
 /** The API's merchant-portal schemas, so forms validate exactly as the server will. */
 export {
   createServiceInput,
+  createWorkerInput,
+  updateWorkerInput,
   MAX_TEMPLATE_WEEKS,
   reasonSchema,
   slotTemplateInput,
