@@ -28,6 +28,7 @@ export { PAYMENT_JOBS } from './modules/payments/payment-jobs';
 export { markRefundFailed, sendRefund } from './modules/payments/send-refund';
 export { expireAbandonedCheckouts } from './modules/payments/expire-checkouts';
 export { buildStatements, settlementStatement } from './modules/settlement/build-statements';
+export { commissionFor } from './modules/ledger/commission';
 export {
   markPayoutFailed,
   MerchantNotPayable,

@@ -1,3 +1,4 @@
+import { commissionFor } from '@cgp/api';
 import { callerFor, payOrder, slotStartsIn } from '@cgp/api/testing';
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
@@ -123,6 +124,118 @@ describe('property console: resolving a dispute as ops', () => {
 
       await page.getByTestId('logout').click();
       await page.waitForURL(/\/login/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describe('property console: commission rules as ops', () => {
+  it('cannot create a rule without a scope, takes the rate in %, and ends a rule from a date after a preview', async () => {
+    const db = platform.deps.db;
+    const [ops] = (
+      await db.execute<{ company_id: string }>(
+        sql`SELECT company_id FROM users WHERE phone = ${OPS.phone}`,
+      )
+    ).rows;
+    const [merchant] = (
+      await db.execute<{ id: string; name: string; category: string }>(sql`
+        SELECT id, name, category FROM merchants WHERE company_id = ${ops!.company_id}
+         ORDER BY name LIMIT 1`)
+    ).rows;
+    const ruleCount = async () =>
+      Number(
+        (
+          await db.execute<{ n: string }>(
+            sql`SELECT count(*) AS n FROM commission_rules WHERE company_id = ${ops!.company_id}`,
+          )
+        ).rows[0]!.n,
+      );
+    const before = await ruleCount();
+    const { context, page, errors } = await openDesktop(browser, platform.baseUrl, 'Asia/Shanghai');
+    try {
+      await page.goto('/login?redirect=/console/merchants');
+      await page.getByLabel('手机号').fill(OPS.phone);
+      await page.getByLabel('密码').fill(OPS.password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(/\/console\/merchants$/);
+      const form = page.getByTestId('new-rule');
+      await form.getByText('请选择适用范围').waitFor();
+
+      // A rate in %, the scope left on 请选择: refused at the field, no preview, nothing saved.
+      await form.locator('#rule-rate').fill('12.5');
+      await form.getByTestId('rule-create').click();
+      await form.getByText('请选择规则适用的范围').waitFor();
+      await page.waitForTimeout(300);
+      expect(await page.getByTestId('confirm-preview').count()).toBe(0);
+      expect(await ruleCount()).toBe(before);
+
+      // A rate out of range is refused at the field too.
+      await form.locator('#rule-rate').fill('120');
+      await form.getByText('请输入 0–100 之间的百分比，最多两位小数').waitFor();
+      await form.locator('#rule-rate').fill('12.5');
+
+      await form.getByTestId('rule-scope').click();
+      await page.locator('.el-select-dropdown__item', { hasText: merchant!.name }).click();
+      await form.getByTestId('rule-create').click();
+      const preview = page.getByTestId('confirm-preview');
+      await preview.waitFor();
+      expect(await preview.innerText()).toContain(`商户：${merchant!.name}`);
+      expect(await preview.innerText()).toContain('12.5%');
+      await page.waitForTimeout(500);
+      await screenshot(page, 'console-rule-create-preview', { fullPage: false });
+      await page.locator('.el-message-box').getByRole('button', { name: '新增规则' }).click();
+      await page.getByText('规则已新增').waitFor();
+      expect(await ruleCount()).toBe(before + 1);
+
+      const rules = page.getByTestId('rules');
+      const row = rules.locator('tr', { hasText: `商户：${merchant!.name}` }).first();
+      await expect.poll(() => row.innerText(), POLL).toContain('12.5%');
+      expect(await rules.innerText()).not.toMatch(/\b1250\b|bps|基点/);
+
+      // End it from tomorrow 00:00: the preview says what orders paid from then on will pay.
+      await row.getByTestId('rule-end').click();
+      const dialog = page.getByRole('dialog', { name: '终止规则' });
+      await dialog.getByLabel('原因').fill('合同到期');
+      await dialog.getByTestId('rule-change-submit').click();
+      await preview.waitFor();
+      const endText = await preview.innerText();
+      expect(endText).toContain('12.5%');
+      expect(endText).toContain('终止后适用');
+      expect(endText).toMatch(/00:00/);
+      await page.waitForTimeout(500);
+      await screenshot(page, 'console-rule-end-preview', { fullPage: false });
+      await page.locator('.el-message-box').getByRole('button', { name: '终止' }).click();
+      await page.getByText('规则将按时终止').waitFor();
+
+      const [ended] = (
+        await db.execute<{ id: string; effective_to: Date | string }>(sql`
+          SELECT id, effective_to FROM commission_rules
+           WHERE merchant_id = ${merchant!.id} AND platform_bps = 1250`)
+      ).rows;
+      const endsAt = new Date(ended!.effective_to);
+      // Tomorrow at 00:00 in Beijing.
+      expect(new Date(endsAt.getTime() + 8 * 3_600_000).toISOString().slice(11, 19)).toBe(
+        '00:00:00',
+      );
+      const rateAt = async (at: Date) =>
+        (
+          await commissionFor(db, {
+            companyId: ops!.company_id,
+            merchantId: merchant!.id,
+            category: merchant!.category,
+            at,
+          })
+        ).platformBps;
+      expect(await rateAt(new Date(endsAt.getTime() - 1))).toBe(1250);
+      expect(await rateAt(endsAt)).not.toBe(1250);
+      await expect.poll(() => row.innerText(), POLL).toContain('生效中');
+      expect(await row.getByTestId('rule-end').count()).toBe(0);
+      await screenshot(page, 'console-rules', { fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.waitForTimeout(300);
+      await screenshot(page, 'console-rules-phone', { fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -23,8 +23,9 @@ import { ENTRY_PHASES, JOURNAL_KINDS } from './enum-values';
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
 /**
- * The platform's share in basis points, per merchant or per category, from a moment on. The most
- * specific rule in force when an order is paid is frozen on the order.
+ * The platform's share in basis points, per merchant or per category, from a moment on and, once
+ * ended, until a moment. The most specific rule in force when an order is paid is frozen on the
+ * order, so ending or changing a rule never touches orders already paid.
  */
 export const commissionRules = pgTable(
   'commission_rules',
@@ -37,12 +38,20 @@ export const commissionRules = pgTable(
     category: serviceCategory('category'),
     platformBps: integer('platform_bps').notNull(),
     effectiveFrom: ts('effective_from').notNull(),
+    /** Set once, when the rule is ended or replaced: from then on the next rule applies. */
+    effectiveTo: ts('effective_to'),
+    /** The rule this one replaced when a rule's rate was changed from a date. */
+    replacesRuleId: uuid('replaces_rule_id').references((): AnyPgColumn => commissionRules.id),
     createdBy: uuid('created_by').references(() => users.id),
     note: text('note').notNull().default(''),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
     check('commission_rules_bps_ck', sql`${t.platformBps} BETWEEN 0 AND 10000`),
+    check(
+      'commission_rules_period_ck',
+      sql`${t.effectiveTo} IS NULL OR ${t.effectiveTo} > ${t.effectiveFrom}`,
+    ),
     index('commission_rules_lookup_idx').on(t.companyId, t.effectiveFrom),
   ],
 );

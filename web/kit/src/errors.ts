@@ -64,6 +64,10 @@ const REASON_KEYS: Record<string, string> = {
   worker_inactive: 'workerInactive',
   already_assigned: 'alreadyAssigned',
   not_assignable: 'notAssignable',
+  unknown_merchant: 'unknownMerchant',
+  commission_rule_ended: 'commissionRuleEnded',
+  commission_end_before_start: 'commissionEndBeforeStart',
+  commission_date_past: 'commissionDatePast',
 };
 
 const CODE_KEYS: Record<string, string> = {

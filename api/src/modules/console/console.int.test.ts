@@ -90,7 +90,11 @@ describe('console authorization', () => {
       runNow: () => c.settlement.runNow(),
       retryPayout: () => c.settlement.retryPayout({ id: statementId }),
       createCommission: () =>
-        c.commission.create({ platformBps: 100, effectiveFrom: new Date().toISOString() }),
+        c.commission.create({
+          scope: { kind: 'company' },
+          platformBps: 100,
+          effectiveFrom: new Date().toISOString(),
+        }),
       resolveDispute: () =>
         c.ops.resolveDispute({ orderId: order.id, outcome: 'confirm', note: '核实完成' }),
       refundOrder: () =>
@@ -153,7 +157,7 @@ describe('console authorization', () => {
 
     await opsCaller.ops.refundOrder({ orderId: confirmed.id, amountFen: 1000, reason: '服务补偿' });
     await opsCaller.commission.create({
-      merchantId: market.merchant.id,
+      scope: { kind: 'merchant', merchantId: market.merchant.id },
       platformBps: 2500,
       effectiveFrom: new Date(Date.now() + 3_600_000).toISOString(),
     });
@@ -298,13 +302,13 @@ describe('commission rules', () => {
     // Booked before the change but paid after it: the rule in force at payment counts.
     const bookedEarly = await bookSlot(deps, market.resident.id, slot.id);
     await opsCaller.commission.create({
-      merchantId: market.merchant.id,
+      scope: { kind: 'merchant', merchantId: market.merchant.id },
       platformBps: 1500,
       effectiveFrom: new Date(Date.now() - 1000).toISOString(),
     });
     // A rule that starts tomorrow changes nothing today.
     await opsCaller.commission.create({
-      merchantId: market.merchant.id,
+      scope: { kind: 'merchant', merchantId: market.merchant.id },
       platformBps: 9000,
       effectiveFrom: new Date(Date.now() + 86_400_000).toISOString(),
     });

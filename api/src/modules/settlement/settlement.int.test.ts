@@ -314,7 +314,7 @@ describe('commission rules', () => {
     );
     await payOrder(deps, before.id); // default 3000
     await ops.commission.create({
-      category: 'housekeeping',
+      scope: { kind: 'category', category: 'housekeeping' },
       platformBps: 2000,
       effectiveFrom: new Date(Date.now() - 1000).toISOString(),
     });
@@ -325,12 +325,12 @@ describe('commission rules', () => {
     );
     await payOrder(deps, byCategory.id);
     await ops.commission.create({
-      merchantId: m.merchant.id,
+      scope: { kind: 'merchant', merchantId: m.merchant.id },
       platformBps: 1500,
       effectiveFrom: new Date(Date.now() - 1000).toISOString(),
     });
     await ops.commission.create({
-      merchantId: m.merchant.id,
+      scope: { kind: 'merchant', merchantId: m.merchant.id },
       platformBps: 100,
       effectiveFrom: new Date(Date.now() + 86_400_000).toISOString(),
     });
@@ -359,11 +359,20 @@ describe('commission rules', () => {
       deps,
       (await f.createPropertyUser(m.community.companyId, 'property_ops')).id,
     );
-    const input = { platformBps: 2500, effectiveFrom: new Date().toISOString() };
+    const input = {
+      scope: { kind: 'company' as const },
+      platformBps: 2500,
+      effectiveFrom: new Date().toISOString(),
+    };
     expect(await codeOf(auditor.commission.create(input))).toBe('FORBIDDEN');
-    expect(await codeOf(ops.commission.create({ ...input, merchantId: other.merchant.id }))).toBe(
-      'BAD_REQUEST',
-    );
+    expect(
+      await codeOf(
+        ops.commission.create({
+          ...input,
+          scope: { kind: 'merchant', merchantId: other.merchant.id },
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
     expect(await codeOf(ops.commission.create({ ...input, platformBps: 10_001 }))).toBe(
       'BAD_REQUEST',
     );

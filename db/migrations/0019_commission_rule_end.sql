@@ -1,0 +1,4 @@
+ALTER TABLE "commission_rules" ADD COLUMN "effective_to" timestamp (3) with time zone;--> statement-breakpoint
+ALTER TABLE "commission_rules" ADD COLUMN "replaces_rule_id" uuid;--> statement-breakpoint
+ALTER TABLE "commission_rules" ADD CONSTRAINT "commission_rules_replaces_rule_id_commission_rules_id_fk" FOREIGN KEY ("replaces_rule_id") REFERENCES "public"."commission_rules"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "commission_rules" ADD CONSTRAINT "commission_rules_period_ck" CHECK ("commission_rules"."effective_to" IS NULL OR "commission_rules"."effective_to" > "commission_rules"."effective_from");
