@@ -26,7 +26,7 @@ export async function bootstrap(
     // Several processes starting on one empty database: one seeds, the others then find it full.
     await withStartupLock(database.pool, async () => {
       if (!(await isEmpty(database.db))) return;
-      await seedDemo(database.db, { timeZone: env.TZ_BUSINESS });
+      await seedDemo(database.db, { timeZone: env.TZ_BUSINESS, history: true });
       logger.info('seeded demo data into the empty database');
     });
   }

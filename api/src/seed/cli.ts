@@ -9,7 +9,7 @@ const { db, close } = createDatabase(env.DATABASE_URL);
 try {
   await runMigrations(db);
   if (await isEmpty(db)) {
-    await seedDemo(db, { timeZone: env.TZ_BUSINESS });
+    await seedDemo(db, { timeZone: env.TZ_BUSINESS, history: true });
     console.log('Demo data seeded.');
   } else {
     console.log('The database already holds data; the demo is seeded only into an empty one.');

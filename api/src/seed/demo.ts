@@ -11,8 +11,9 @@ import {
   workers,
   type Db,
 } from '@cgp/db';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../modules/identity/password';
+import { seedDemoHistory } from './demo-history';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -176,14 +177,19 @@ const WORKERS = [
 
 /**
  * Seeds SPEC §10's demo data in one transaction: 阳光物业, 阳光花园 with buildings 1–6, three
- * merchants with two services each, slots for the next 14 days, and the demo accounts.
+ * merchants with two services each, slots for the next 14 days, and the demo accounts. With
+ * `history`, also the 60 days of service history the quality dashboard shows on first start
+ * (tests that count from an empty past leave it out).
  */
-export async function seedDemo(db: Db, options: { timeZone?: string; days?: number } = {}) {
+export async function seedDemo(
+  db: Db,
+  options: { timeZone?: string; days?: number; history?: boolean } = {},
+) {
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const days = options.days ?? 14;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
-  return db.transaction(async (tx) => {
+  const seeded = await db.transaction(async (tx) => {
     const [company] = await tx.insert(propertyCompanies).values({ name: '阳光物业' }).returning();
     const [community] = await tx
       .insert(communities)
@@ -316,6 +322,14 @@ export async function seedDemo(db: Db, options: { timeZone?: string; days?: numb
         }
       }
     }
-    return { companyId: company!.id, communityId: community!.id };
+    const [ops] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.phone, '13700000002'));
+    return { companyId: company!.id, communityId: community!.id, opsId: ops!.id };
   });
+  if (options.history) {
+    await seedDemoHistory(db, { ...seeded, passwordHash }, { timeZone });
+  }
+  return { companyId: seeded.companyId, communityId: seeded.communityId };
 }
