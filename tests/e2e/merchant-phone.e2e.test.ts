@@ -1,5 +1,5 @@
 import { merchants, orders, services, slots, users } from '@cgp/db';
-import { bookSlot, payOrder } from '@cgp/api/testing';
+import { bookSlot, orderSlotStartsIn, payOrder } from '@cgp/api/testing';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,8 @@ describe('merchant portal on a 390×844 phone', () => {
       await page.getByText('已接单').first().waitFor();
       await page.getByRole('button', { name: '详情' }).first().click();
       const drawer = page.locator('.el-drawer');
+      // The day of service comes: the slot begins in 10 minutes, so the merchant may start.
+      await orderSlotStartsIn(platform.deps, order.id, 10);
       await drawer.getByRole('button', { name: '开始服务' }).click();
       await drawer.getByRole('button', { name: '完成服务' }).click();
       await page.getByText('服务已完成，等待住户确认').waitFor();

@@ -1,3 +1,4 @@
+import { orderSlotStartsIn } from '@cgp/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn as signInToPortal } from './merchant-support';
@@ -96,6 +97,8 @@ describe('the resident sees the order move as the merchant works, at 390×844', 
 
       await row(desk.page, orderId).getByRole('button', { name: '详情' }).click();
       const drawer = desk.page.locator('.el-drawer');
+      // The day of service comes: the slot begins in 10 minutes, so the merchant may start.
+      await orderSlotStartsIn(platform.deps, orderId, 10);
       await drawer.getByRole('button', { name: '开始服务' }).click();
       await expect.poll(() => title.textContent(), LIVE).toBe('服务中');
       // Once the service has started there is nothing to cancel.
