@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { merchantProcedure } from '../../trpc';
 import { liveStreams } from '../identity/live-connections';
-import { watchMerchantOrders } from './live-orders';
+import { watchLiveOrders } from '../orders/live-orders';
 import { listReviewsInput, liveOrdersInput } from './merchant.schema';
 import { getMerchantProfile } from './profile.service';
 import { listMerchantReviews } from './reviews.service';
@@ -24,11 +24,15 @@ export const merchantPortalRouter = {
 export const merchantLiveOrdersRouter = {
   live: merchantProcedure.input(liveOrdersInput).subscription(({ ctx, input, signal }) =>
     liveStreams.guard(ctx.actor.id, () =>
-      watchMerchantOrders(ctx.db, ctx.actor, {
-        lastEventId: input?.lastEventId,
-        token: ctx.token,
-        signal,
-      }),
+      watchLiveOrders(
+        ctx.db,
+        { kind: 'merchant', merchantId: ctx.actor.merchantId },
+        {
+          lastEventId: input?.lastEventId,
+          token: ctx.token,
+          signal,
+        },
+      ),
     ),
   ),
 } satisfies TRPCRouterRecord;

@@ -1,5 +1,5 @@
 /**
- * Which order changes a live feed has sent. Pure: the database polling lives in live-orders.ts.
+ * Which order changes a live feed has sent. Pure: the database polling lives in order-live-hub.ts.
  *
  * An order's `updated_at` is its transaction's start time, not its commit time, so a change can
  * become visible after later ones were already read. Each poll therefore re-reads a window before
@@ -32,7 +32,9 @@ export function decodeEventId(eventId: string): FeedPosition | null {
   return Number.isNaN(at) ? null : { at, id: match[2]! };
 }
 
-const after = (a: FeedPosition, b: FeedPosition) => a.at > b.at || (a.at === b.at && a.id > b.id);
+/** Whether position `a` comes after `b` in the order of changes. */
+export const after = (a: FeedPosition, b: FeedPosition) =>
+  a.at > b.at || (a.at === b.at && a.id > b.id);
 
 export class OrderChangeFeed {
   private newest: FeedPosition;

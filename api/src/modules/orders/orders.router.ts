@@ -17,7 +17,7 @@ import {
 } from './orders.service';
 import { liveOrdersInput } from '../merchant/merchant.schema';
 import { liveStreams } from '../identity/live-connections';
-import { watchResidentOrders } from './resident-live';
+import { watchLiveOrders } from './live-orders';
 import { timersFrom } from './timers';
 
 /** The resident's own orders (`order.*`). */
@@ -49,11 +49,15 @@ export const ordersRouter = {
   /** My orders as they change, over server-sent events (resume with `lastEventId`). */
   live: residentProcedure.input(liveOrdersInput).subscription(({ ctx, input, signal }) =>
     liveStreams.guard(ctx.actor.id, () =>
-      watchResidentOrders(ctx.db, ctx.actor, {
-        lastEventId: input?.lastEventId,
-        token: ctx.token,
-        signal,
-      }),
+      watchLiveOrders(
+        ctx.db,
+        { kind: 'resident', residentId: ctx.actor.id },
+        {
+          lastEventId: input?.lastEventId,
+          token: ctx.token,
+          signal,
+        },
+      ),
     ),
   ),
 } satisfies TRPCRouterRecord;
