@@ -64,6 +64,11 @@ const envSchema = z.object({
   DEFAULT_RATING_SECONDS: positiveInt(7 * 24 * 3600),
   /** How often the sweeper looks in PostgreSQL for timers that are overdue. */
   TIMER_SWEEP_SECONDS: positiveInt(30),
+  /**
+   * A refund still pending this long after it was due (decided, or last sent) is sent again by
+   * the sweeper: longer than a refund job's retries take, so only a lost or given-up job is redone.
+   */
+  REFUND_RESEND_SECONDS: positiveInt(10 * 60),
   /** A job's lock in BullMQ: a killed worker's job is picked up again after about this long. */
   JOB_LOCK_MS: positiveInt(30_000),
   /** How often the outbox relay looks for work to hand to the queues. */

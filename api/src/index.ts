@@ -26,6 +26,7 @@ export { createPayments, type Payments } from './modules/payments/stripe-client'
 export { mountPaymentRoutes } from './modules/payments/webhook.routes';
 export { PAYMENT_JOBS } from './modules/payments/payment-jobs';
 export { markRefundFailed, sendRefund } from './modules/payments/send-refund';
+export { sweepDueRefunds } from './modules/payments/refund-sweep';
 export { expireAbandonedCheckouts } from './modules/payments/expire-checkouts';
 export { buildStatements, settlementStatement } from './modules/settlement/build-statements';
 export { commissionFor } from './modules/ledger/commission';

@@ -4,7 +4,11 @@ import { startOutboxRelay } from './outbox-relay';
 import { startWorkerHost } from './worker-host';
 import { workerDefinitions } from './workers';
 import { scheduleOrderTimerSweep } from './workers/order-timers.worker';
-import { scheduleCheckoutExpiry } from './workers/payments.worker';
+import {
+  REFUND_SWEEP_SCHEDULER_ID,
+  scheduleCheckoutExpiry,
+  scheduleRefundSweep,
+} from './workers/payments.worker';
 import { schedulePayoutSweep } from './workers/payouts.worker';
 import { scheduleNightlyReconciliation } from './workers/reconciliation.worker';
 import { scheduleDailySettlement } from './workers/settlement.worker';
@@ -42,6 +46,7 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
     await scheduleOrderTimerSweep(queueFor(QUEUES.orderTimers), deps.env.TIMER_SWEEP_SECONDS);
     if (deps.payments) {
       await scheduleCheckoutExpiry(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
+      await scheduleRefundSweep(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
       await schedulePayoutSweep(queueFor(QUEUES.payouts));
       await scheduleNightlyReconciliation(queueFor(QUEUES.reconciliation), deps.env.TZ_BUSINESS);
     }
@@ -61,6 +66,21 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
     );
   });
 
+  // Redis can also lose its keys without the connection dropping (a flush, a failover to an empty
+  // replica, eviction): on the sweep's period, a missing sweep schedule means the schedules are
+  // gone, and they are put back.
+  const scheduleWatch = setInterval(() => {
+    const marker = deps.payments
+      ? queueFor(QUEUES.payments).getJobScheduler(REFUND_SWEEP_SCHEDULER_ID)
+      : Promise.resolve(true);
+    marker
+      .then((found) => (found ? undefined : ensureSchedules()))
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error }, 'could not check the job schedules'),
+      );
+  }, deps.env.TIMER_SWEEP_SECONDS * 1000);
+  scheduleWatch.unref();
+
   const host = await startWorkerHost({
     connection: workerConnection,
     prefix,
@@ -78,6 +98,7 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
   return {
     queueFor,
     close: async () => {
+      clearInterval(scheduleWatch);
       await relay.stop();
       await host.close();
       await Promise.all([...queues.values()].map((q) => q.close()));

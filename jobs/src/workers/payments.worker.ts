@@ -4,6 +4,7 @@ import {
   PAYMENT_JOBS,
   QUEUES,
   sendRefund,
+  sweepDueRefunds,
   type AppDeps,
 } from '@cgp/api';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
@@ -11,6 +12,7 @@ import { upsertSchedule } from '../schedule';
 import type { WorkerDefinition } from '../worker-host';
 
 const EXPIRY_SCHEDULER_ID = 'expire-checkouts';
+export const REFUND_SWEEP_SCHEDULER_ID = 'refund-sweep';
 
 async function refund(deps: AppDeps, job: Job<{ refundId?: string }>) {
   const { refundId } = job.data;
@@ -33,7 +35,10 @@ async function refund(deps: AppDeps, job: Job<{ refundId?: string }>) {
   }
 }
 
-/** `payments`: refunds through the Refunds API, and closing checkouts of expired orders. */
+/**
+ * `payments`: refunds through the Refunds API, their sweep, and closing checkouts of expired
+ * orders.
+ */
 export function paymentsWorker(deps: AppDeps): WorkerDefinition {
   return {
     queue: QUEUES.payments,
@@ -42,6 +47,11 @@ export function paymentsWorker(deps: AppDeps): WorkerDefinition {
       if (job.name === PAYMENT_JOBS.refund) return refund(deps, job);
       if (job.name === PAYMENT_JOBS.expireCheckouts) {
         return { closed: await expireAbandonedCheckouts(deps) };
+      }
+      if (job.name === PAYMENT_JOBS.sweepRefunds) {
+        const resent = await sweepDueRefunds(deps.db, deps.env.REFUND_RESEND_SECONDS);
+        if (resent.length) deps.logger.warn({ refunds: resent }, 'refunds sent again');
+        return { resent: resent.length };
       }
       throw new UnrecoverableError(`Unknown payments job "${job.name}"`);
     },
@@ -55,5 +65,15 @@ export async function scheduleCheckoutExpiry(queue: Queue, everySeconds: number)
     EXPIRY_SCHEDULER_ID,
     { every: everySeconds * 1000 },
     { name: PAYMENT_JOBS.expireCheckouts },
+  );
+}
+
+/** (Re)creates the refund sweep, on the timer sweep's period. */
+export async function scheduleRefundSweep(queue: Queue, everySeconds: number): Promise<void> {
+  await upsertSchedule(
+    queue,
+    REFUND_SWEEP_SCHEDULER_ID,
+    { every: everySeconds * 1000 },
+    { name: PAYMENT_JOBS.sweepRefunds },
   );
 }
