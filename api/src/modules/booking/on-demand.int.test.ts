@@ -1,11 +1,12 @@
-import { buildings, services, slaBreaches, units, workers } from '@cgp/db';
+import { buildings, orderEvents, orders, services, slaBreaches, units, workers } from '@cgp/db';
 import { TRPCError } from '@trpc/server';
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, createTestDeps, payOrder, type TestDeps } from '../../testing';
 import { fireOrderTimer, sweepOverdueTimers } from '../orders/order-timers.service';
+import { cancellationTerms } from '../orders/cancellation';
 import { timersFrom } from '../orders/timers';
 import { savePhoto } from '../uploads/uploads.service';
 import { photoStoreFor } from '../uploads/photo-store';
@@ -202,6 +203,24 @@ describe('worker.tasks', () => {
     expect(arrived.status).toBe('in_service');
     expect(arrived.arrivedAt).not.toBeNull();
     expect(await reasonOf(worker.worker.tasks.arrive({ id: order.id }))).toBe('already_arrived');
+    // The arrival is on the order's history as the worker's own step, then the start it caused.
+    const history = await deps.db
+      .select()
+      .from(orderEvents)
+      .where(eq(orderEvents.orderId, order.id))
+      .orderBy(asc(orderEvents.id));
+    expect(history.slice(-2)).toMatchObject([
+      {
+        kind: 'arrive',
+        actorKind: 'merchant',
+        actorId: shop.staff[0]!.id,
+        fromStatus: 'accepted',
+        toStatus: 'accepted',
+        reason: 'worker arrived',
+        detail: { workerName: '护工1', lateSeconds: 0 },
+      },
+      { kind: 'status', fromStatus: 'accepted', toStatus: 'in_service', reason: 'worker arrived' },
+    ]);
 
     // Someone else's worker and the owner (not a worker) cannot act on the task.
     const stranger = await careShop(1);
@@ -248,5 +267,46 @@ describe('worker.tasks', () => {
     });
     // The worker is free again for the next on-demand order.
     expect(await reasonOf(shop.book())).toBe('ok');
+  });
+});
+
+describe('cancelling an on-demand order', () => {
+  it('follows the service\'s cancellation policy like a slot order: the late fee once dispatched, none after arrival', async () => {
+    const shop = await careShop(1, 'service');
+    const [service] = await deps.db.select().from(services).where(eq(services.id, shop.service.id));
+    const order = await shop.book();
+    await payOrder(deps, order.id);
+
+    // Booked "now", the order starts at once, so it is always inside the free-cancel window:
+    // the resident gets back what cancellationTerms gives a slot order starting now.
+    const [row] = await deps.db.select().from(orders).where(eq(orders.id, order.id));
+    const expected = cancellationTerms({
+      totalFen: row!.totalFen,
+      startsAt: new Date(order.slot.startsAt),
+      now: new Date(),
+      policy: service!,
+    });
+    expect(service!.lateCancelFeeBps).toBeGreaterThan(0);
+    expect(expected).toMatchObject({ free: false });
+    expect(expected.feeFen).toBe(Math.round((row!.totalFen * service!.lateCancelFeeBps) / 10_000));
+    const cancelled = await shop.resident.order.cancel({ id: order.id, reason: '家人已到' });
+    expect(cancelled).toMatchObject({
+      order: { status: 'cancelled' },
+      refundFen: expected.refundFen,
+    });
+    expect(expected.refundFen).toBeLessThan(row!.totalFen);
+    // The worker it held is free again at once.
+    const again = await shop.book();
+    expect(again.worker?.name).toBe('护工1');
+
+    // Once the worker has arrived the service has begun: no cancelling, only a dispute later.
+    await payOrder(deps, again.id);
+    await (await callerFor(deps, shop.owner.id)).merchant.orders.accept({ id: again.id });
+    await (await callerFor(deps, shop.staff[0]!.id)).worker.tasks.arrive({ id: again.id });
+    expect(
+      await reasonOf(shop.resident.order.cancel({ id: again.id, reason: '不需要了' })),
+    ).toBe('invalid_transition');
+    const [after] = await deps.db.select().from(orders).where(eq(orders.id, again.id));
+    expect(after).toMatchObject({ status: 'in_service', refundFen: 0 });
   });
 });

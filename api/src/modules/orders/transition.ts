@@ -135,6 +135,35 @@ function refusal(action: OrderAction, status: OrderStatus, slotStartsAt: Date): 
   );
 }
 
+/** One row of an order's history: a move between states, or a step within one (`arrive`). */
+export interface OrderEventInput {
+  orderId: string;
+  actor: OrderActor;
+  kind?: (typeof orderEvents.$inferInsert)['kind'];
+  from: OrderStatus | null;
+  to: OrderStatus;
+  reason?: string | undefined;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Writes an `order_events` row, in the caller's transaction: who acted (a user, or the system),
+ * from and to which state, the reason (internal, kept to 500 characters) and any detail. The one
+ * writer the state machine and the steps beside it (arrival) share, so every row has one shape.
+ */
+export async function writeOrderEvent(tx: Tx, event: OrderEventInput) {
+  await tx.insert(orderEvents).values({
+    orderId: event.orderId,
+    kind: event.kind ?? 'status',
+    actorKind: event.actor.kind,
+    actorId: event.actor.kind === 'system' ? null : event.actor.userId,
+    fromStatus: event.from,
+    toStatus: event.to,
+    reason: (event.reason ?? '').slice(0, 500),
+    detail: event.detail ?? null,
+  });
+}
+
 export interface TransitionResult {
   order: OrderRow;
   from: OrderStatus;
@@ -208,13 +237,12 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
     .returning();
   if (!order) throw refusal(input.action, from, current.startsAt);
 
-  await tx.insert(orderEvents).values({
+  await writeOrderEvent(tx, {
     orderId: order.id,
-    actorKind: input.actor.kind,
-    actorId: input.actor.kind === 'system' ? null : input.actor.userId,
-    fromStatus: from,
-    toStatus: rule.to,
-    reason: (input.reason ?? '').slice(0, 500),
+    actor: input.actor,
+    from,
+    to: rule.to,
+    reason: input.reason,
   });
 
   if (rule.releasesCapacity) {

@@ -1,6 +1,5 @@
 import {
   buildings,
-  orderEvents,
   orders,
   services,
   slots,
@@ -16,7 +15,12 @@ import { settleArrivalLateness } from '../delivery/sla-breaches';
 import type { MerchantActor } from '../identity/actor';
 import { attachPhotos, orderPhotos } from '../uploads/uploads.service';
 import { orderViewById } from './order-view';
-import { START_LEAD_MINUTES, transitionOrder, type OrderTimers } from './transition';
+import {
+  START_LEAD_MINUTES,
+  transitionOrder,
+  writeOrderEvent,
+  type OrderTimers,
+} from './transition';
 
 /** The worker row of the signed-in staff member; the worker view is for workers only. */
 async function workerOf(db: Db | Tx, actor: MerchantActor) {
@@ -137,13 +141,13 @@ export async function arriveAtTask(
       arrived.arriveDueAt && arrived.arrivedAt! > arrived.arriveDueAt
         ? Math.floor((arrived.arrivedAt!.getTime() - arrived.arriveDueAt.getTime()) / 1000)
         : 0;
-    await tx.insert(orderEvents).values({
+    const by = { kind: 'merchant' as const, userId: actor.id, merchantId: actor.merchantId };
+    await writeOrderEvent(tx, {
       orderId,
+      actor: by,
       kind: 'arrive',
-      actorKind: 'merchant',
-      actorId: actor.id,
-      fromStatus: 'accepted',
-      toStatus: 'accepted',
+      from: 'accepted',
+      to: 'accepted',
       reason: 'worker arrived',
       detail: { workerId: worker.id, workerName: worker.name, lateSeconds },
     });
@@ -151,7 +155,7 @@ export async function arriveAtTask(
     await transitionOrder(tx, {
       orderId,
       action: 'start',
-      actor: { kind: 'merchant', userId: actor.id, merchantId: actor.merchantId },
+      actor: by,
       timers,
       reason: 'worker arrived',
     });
