@@ -223,7 +223,7 @@ export async function seedDemoHistory(
       const confirmedAt = order.confirmedAt!.getTime();
       const defaultDue = confirmedAt + 7 * 24 * HOUR;
       const r = random();
-      if (r < 0.7) {
+      if (r < 0.85) {
         const roll = random();
         const rating = roll < 0.7 ? 5 : roll < 0.92 ? 4 : roll < 0.97 ? 3 : roll < 0.99 ? 2 : 1;
         reviews.push({
@@ -246,6 +246,33 @@ export async function seedDemoHistory(
       }
     }
     await tx.insert(orderReviews).values(reviews);
+
+    // Complaints to the property office's hotline, fewer and handled faster as the weeks go by
+    // (the seed's benchmark: 12 → 3 a month, 2.5 h → 1.2 h).
+    const tickets: (typeof qualityTickets.$inferInsert)[] = [];
+    for (const order of made) {
+      if (order.status !== 'confirmed') continue;
+      const age = (now.getTime() - order.completedAt!.getTime()) / (days * 24 * HOUR);
+      if (random() >= 0.01 + 0.07 * age) continue;
+      const openedAt = new Date(order.completedAt!.getTime() + (2 + random() * 28) * HOUR);
+      const resolvedAt = new Date(
+        openedAt.getTime() + (1 + 1.6 * age) * (0.7 + random() * 0.6) * HOUR,
+      );
+      tickets.push({
+        companyId: ids.companyId,
+        communityId: order.communityId,
+        orderId: order.id,
+        merchantId: order.merchantId,
+        complaint: pick(COMPLAINTS),
+        ownerId: ids.opsId,
+        openedAt,
+        dueAt: new Date(openedAt.getTime() + 24 * HOUR),
+        ...(resolvedAt < now
+          ? { resolvedAt, resolvedBy: ids.opsId, resolution: '已联系商户整改，住户表示认可' }
+          : {}),
+      });
+    }
+    if (tickets.length) await tx.insert(qualityTickets).values(tickets);
     await tx
       .update(orders)
       .set({ defaultRatingAt: null })
@@ -280,7 +307,7 @@ async function historyMonths(db: Db, timeZone: string, days: number): Promise<st
   return rows.map((r) => r.month);
 }
 
-/** Residents of 24 households besides the two demo accounts, who placed the history's orders. */
+/** Residents of every household besides the two demo accounts, who placed the history's orders. */
 async function historyResidents(tx: Tx, ids: { communityId: string; passwordHash: string }) {
   const { rows } = await tx.execute<{
     id: string;
@@ -289,7 +316,7 @@ async function historyResidents(tx: Tx, ids: { communityId: string; passwordHash
   }>(sql`
     SELECT u.id, u.label, b.ring FROM units u JOIN buildings b ON b.id = u.building_id
      WHERE u.community_id = ${ids.communityId} AND u.label NOT IN ('1-101', '2-202')
-     ORDER BY b.number, u.room LIMIT 24`);
+     ORDER BY b.number, u.room`);
   const residents = await tx
     .insert(users)
     .values(

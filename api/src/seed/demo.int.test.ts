@@ -52,7 +52,7 @@ describe('the demo’s 60 days of history', () => {
     expect(r.months).toBeGreaterThanOrEqual(2);
     expect(r.newest).toBeLessThanOrEqual(2);
     expect(r.oldest).toBeGreaterThanOrEqual(58);
-    expect(r.rated).toBeGreaterThan(r.defaults);
+    expect(r.rated).toBeGreaterThan(r.defaults!);
     expect(r.defaults).toBeGreaterThan(0);
     expect(r.on_demand).toBeGreaterThan(10);
     expect(r.late).toBeGreaterThan(0);

@@ -35,9 +35,12 @@ function freePort(): Promise<number> {
  * webhooks to that API over HTTP, through a gate a test can hold; and the job workers (refunds,
  * order timers).
  *
+ * `history` seeds the demo's 60 days of past orders as on a first start (most tests count from an
+ * empty past and leave it out).
+ *
  * The port is chosen before start-up because PUBLIC_URL is where Checkout sends the browser back.
  */
-export async function startPlatform(): Promise<Platform> {
+export async function startPlatform(options: { history?: boolean } = {}): Promise<Platform> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const [deps] = await Promise.all([
@@ -49,7 +52,7 @@ export async function startPlatform(): Promise<Platform> {
   let webhooks: WebhookGate | undefined;
   let jobs: Jobs | undefined;
   try {
-    await seedDemo(deps.db);
+    await seedDemo(deps.db, { history: options.history });
     server = await startApiServer(deps, port, { mount: routes.mount });
     webhooks = await startWebhookGate(`${baseUrl}/webhooks/stripe`);
     await deps.sandbox.addWebhookEndpoint({ url: webhooks.url });
