@@ -46,6 +46,11 @@ export {
   USER_ROLES,
 } from '@cgp/db/enum-values';
 export { ACCOUNTS, PAYABLE_PREFIX } from './modules/ledger/accounts';
+export {
+  createFamilyMemberInput,
+  familyMemberFields,
+  MAX_FAMILY_MEMBERS,
+} from './modules/household/family.schema';
 export { checkoutInput } from './modules/payments/payment.schema';
 export {
   assignOrderInput,

@@ -3,6 +3,7 @@ import { bookingRouter } from './modules/booking/booking.router';
 import { catalogRouter } from './modules/catalog/catalog.router';
 import { authRouter } from './modules/identity/auth.router';
 import { merchantLiveOrdersRouter, merchantPortalRouter } from './modules/merchant/merchant.router';
+import { meAddressesRouter, meFamilyRouter } from './modules/household/household.router';
 import { meMessagesRouter } from './modules/notifications/me.router';
 import { merchantOrdersRouter } from './modules/orders/merchant-orders.router';
 import { opsRouter } from './modules/orders/ops.router';
@@ -50,7 +51,12 @@ export const appRouter = router({
   ops: router({ ...opsRouter, refunds: router(opsRefundsRouter) }),
   console: router(consoleRouter),
   quality: router(qualityRouter),
-  me: router({ messages: router(meMessagesRouter), surveys: router(meSurveysRouter) }),
+  me: router({
+    messages: router(meMessagesRouter),
+    surveys: router(meSurveysRouter),
+    family: router(meFamilyRouter),
+    addresses: router(meAddressesRouter),
+  }),
 });
 
 export type AppRouter = typeof appRouter;

@@ -67,6 +67,11 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
   {
+    path: '/me/family',
+    name: 'family',
+    component: () => import('./pages/FamilyPage.vue'),
+  },
+  {
     // The property console: its own chunk (Element Plus, ECharts), for property staff only.
     path: '/console',
     component: () => import('./console/ConsoleLayout.vue'),

@@ -1,6 +1,7 @@
 import {
   buildings,
   communities,
+  familyMembers,
   merchantCommunities,
   merchants,
   propertyCompanies,
@@ -222,38 +223,53 @@ export async function seedDemo(
       .returning();
     const unitId = (label: string) => unitRows.find((u) => u.label === label)!.id;
 
-    await tx.insert(users).values([
-      {
-        phone: '13800000001',
-        passwordHash,
-        role: 'resident',
-        displayName: '张阿姨',
-        unitId: unitId('1-101'),
-      },
-      {
-        phone: '13800000002',
-        passwordHash,
-        role: 'resident',
-        displayName: '李先生',
-        unitId: unitId('2-202'),
-      },
-      {
-        phone: '13700000001',
-        passwordHash,
-        role: 'property_auditor',
-        displayName: '王会计',
-        companyId: company!.id,
-      },
-      {
-        phone: '13700000002',
-        passwordHash,
-        role: 'property_ops',
-        displayName: '赵经理',
-        companyId: company!.id,
-      },
-      // The deployment's operator: queues and processor-wide reconciliation, no company.
-      { phone: '13600000001', passwordHash, role: 'platform_admin', displayName: '平台运维' },
-    ]);
+    const people = await tx
+      .insert(users)
+      .values([
+        {
+          phone: '13800000001',
+          passwordHash,
+          role: 'resident',
+          displayName: '张阿姨',
+          unitId: unitId('1-101'),
+        },
+        {
+          phone: '13800000002',
+          passwordHash,
+          role: 'resident',
+          displayName: '李先生',
+          unitId: unitId('2-202'),
+        },
+        {
+          phone: '13700000001',
+          passwordHash,
+          role: 'property_auditor',
+          displayName: '王会计',
+          companyId: company!.id,
+        },
+        {
+          phone: '13700000002',
+          passwordHash,
+          role: 'property_ops',
+          displayName: '赵经理',
+          companyId: company!.id,
+        },
+        // The deployment's operator: queues and processor-wide reconciliation, no company.
+        { phone: '13600000001', passwordHash, role: 'platform_admin', displayName: '平台运维' },
+      ])
+      .returning({ id: users.id, phone: users.phone });
+    // 家人代订: the resident of 2-202 looks after the mother who lives at 1-101.
+    await tx.insert(familyMembers).values({
+      ownerId: people.find((p) => p.phone === '13800000002')!.id,
+      communityId: community!.id,
+      unitId: unitId('1-101'),
+      name: '张桂兰',
+      relation: '母亲',
+      age: 78,
+      needs: '腿脚不便，午饭后提醒服药',
+      emergencyName: '李先生',
+      emergencyPhone: '13800000002',
+    });
 
     let serviceCount = 0;
     for (const seed of MERCHANTS) {

@@ -13,3 +13,4 @@ export * from './surveys';
 export * from './order-values';
 export * from './delivery';
 export * from './messages';
+export * from './family';

@@ -19,6 +19,7 @@ import { services, slots } from './catalog';
 import { users } from './identity';
 import { merchants, serviceCategory } from './merchants';
 import { tstzrange, workers } from './delivery';
+import { familyMembers } from './family';
 import {
   ORDER_ACTOR_KINDS,
   ORDER_EVENT_KINDS,
@@ -93,6 +94,11 @@ export const orders = pgTable(
     notes: text('notes').notNull().default(''),
     allergies: text('allergies').notNull().default(''),
     careRecipient: jsonb('care_recipient').$type<CareRecipient>(),
+    /**
+     * Booked by a family member for someone they look after (家人代订): the order is served at
+     * that person's unit, belongs to the booker, and the household of that unit sees it too.
+     */
+    familyMemberId: uuid('family_member_id').references(() => familyMembers.id),
     status: orderStatus('status').notNull().default('pending_payment'),
     mode: orderMode('mode').notNull().default('slot'),
     /**
@@ -137,6 +143,9 @@ export const orders = pgTable(
       sql`${t.unitPriceFen} > 0 AND ${t.totalFen} = ${t.unitPriceFen} * ${t.quantity} AND ${t.refundFen} BETWEEN 0 AND ${t.totalFen}`,
     ),
     index('orders_resident_created_idx').on(t.residentId, t.createdAt),
+    index('orders_family_unit_idx')
+      .on(t.unitId, t.createdAt)
+      .where(sql`${t.familyMemberId} IS NOT NULL`),
     index('orders_merchant_status_idx').on(t.merchantId, t.status),
     // The merchant portal's live queue polls for what changed since it last looked.
     index('orders_merchant_updated_idx').on(t.merchantId, t.updatedAt, t.id),

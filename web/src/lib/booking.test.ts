@@ -88,6 +88,7 @@ describe('bookingRequest', () => {
       notes: '请敲门',
       allergies: undefined,
       careRecipient: undefined,
+      familyMemberId: undefined,
       idempotencyKey: 'key-12345',
     });
     expect(bookingRequest(draft, 'meal_delivery', 'key-12345').allergies).toBe('花生');
@@ -96,6 +97,12 @@ describe('bookingRequest', () => {
       age: 82,
       needs: '行动不便',
     });
+  });
+
+  it('books care for a saved family member, and nothing else for one', () => {
+    const forMother = { ...draft, familyMemberId: 'fm-1' };
+    expect(bookingRequest(forMother, 'temporary_care', 'key-12345').familyMemberId).toBe('fm-1');
+    expect(bookingRequest(forMother, 'housekeeping', 'key-12345').familyMemberId).toBe(undefined);
   });
 
   it('leaves out empty notes', () => {

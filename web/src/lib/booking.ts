@@ -33,6 +33,8 @@ export interface BookingDraft {
   allergies: string;
   /** Temporary care only. */
   careRecipient: CareRecipient;
+  /** 家人代订 (slot bookings of care): the saved family member served at their own unit. */
+  familyMemberId: string | null;
 }
 
 export function emptyDraft(quantity: number): BookingDraft {
@@ -43,6 +45,7 @@ export function emptyDraft(quantity: number): BookingDraft {
     notes: '',
     allergies: '',
     careRecipient: { name: '', age: null, needs: '' },
+    familyMemberId: null,
   };
 }
 
@@ -150,6 +153,8 @@ export function bookingRequest(
       category === 'temporary_care' && age !== null
         ? { name: name.trim(), age, needs: needs.trim() }
         : undefined,
+    familyMemberId:
+      category === 'temporary_care' ? (draft.familyMemberId ?? undefined) : undefined,
     idempotencyKey,
   };
 }

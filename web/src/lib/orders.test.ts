@@ -78,6 +78,7 @@ describe('availableActions', () => {
     status: 'paid' as const,
     paymentDueAt: null,
     cancelPreview: null,
+    canPay: true,
     canConfirm: false,
     canDispute: false,
   };
@@ -89,6 +90,11 @@ describe('availableActions', () => {
       'pay',
     ]);
     expect(availableActions({ ...pending, paymentDueAt: '2025-11-28T00:59:00Z' }, now)).toEqual([]);
+  });
+
+  it('leaves payment to the booker: the household a family member booked for only follows', () => {
+    const pending = { ...base, status: 'pending_payment' as const, canPay: false };
+    expect(availableActions(pending, now)).toEqual([]);
   });
 
   it('follows what the API says is possible', () => {

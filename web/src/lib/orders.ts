@@ -70,6 +70,8 @@ export function availableActions(
     status: OrderStatus;
     paymentDueAt: string | null;
     cancelPreview: unknown;
+    /** Only the booker pays: the household a family member booked for follows the order. */
+    canPay: boolean;
     canConfirm: boolean;
     canDispute: boolean;
   },
@@ -77,6 +79,7 @@ export function availableActions(
 ): OrderAction[] {
   const actions: OrderAction[] = [];
   if (
+    order.canPay &&
     order.status === 'pending_payment' &&
     (!order.paymentDueAt || Date.parse(order.paymentDueAt) > now.getTime())
   ) {

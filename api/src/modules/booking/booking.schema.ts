@@ -24,6 +24,11 @@ export const createBookingInput = z.object({
   allergies: z.string().trim().max(200).optional(),
   /** Temporary care: who is cared for. Required for that category. */
   careRecipient: careRecipientSchema.optional(),
+  /**
+   * 家人代订: book for a saved family member, served at their unit. Their saved profile is the
+   * care recipient unless the booking gives one.
+   */
+  familyMemberId: z.string().uuid().optional(),
   /** Chosen by the client per booking attempt; a retry with the same key returns the same order. */
   idempotencyKey,
 });

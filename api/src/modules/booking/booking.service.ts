@@ -17,6 +17,7 @@ import type { ResidentActor } from '../identity/actor';
 import { QUEUES, TIMER_JOBS } from '../outbox/queues';
 import { orderView, orderViewById } from '../orders/order-view';
 import type { OrderTimers } from '../orders/transition';
+import { familyMemberOf } from '../household/family.service';
 import type { CreateBookingInput } from './booking.schema';
 
 /** The unique index that makes an idempotency key good for one order per resident. */
@@ -106,13 +107,14 @@ export const bookingStatement = sql`
   ), placed AS (
     INSERT INTO ${orders} (resident_id, unit_id, community_id, address_snapshot, merchant_id,
       service_id, slot_id, category, quantity, seats, unit_price_fen, total_fen, notes, allergies,
-      care_recipient, idempotency_key, payment_due_at)
+      care_recipient, family_member_id, idempotency_key, payment_due_at)
     SELECT ${p('residentId')}::uuid, ${p('unitId')}::uuid, ${p('communityId')}::uuid,
       ${p('address')}::text, wanted.merchant_id, wanted.id, taken.id, wanted.category,
       ${p('quantity')}::int, wanted.seats, wanted.price_fen, wanted.price_fen * ${p('quantity')}::int,
       ${p('notes')}::text,
       CASE WHEN wanted.category = 'meal_delivery' THEN ${p('allergies')}::text ELSE '' END,
       CASE WHEN wanted.category = 'temporary_care' THEN ${p('careRecipient')}::jsonb END,
+      ${p('familyMemberId')}::uuid,
       ${p('idempotencyKey')}::text, now() + make_interval(secs => ${p('paymentTimeoutSeconds')}::int)
       FROM taken, wanted
     RETURNING *
@@ -176,18 +178,26 @@ export async function createBooking(
   timers: OrderTimers,
 ) {
   let outcome: Awaited<ReturnType<typeof placeBooking>>[number] | undefined;
+  // 家人代订: served at the family member's unit (their own entry, in this community).
+  const member = input.familyMemberId
+    ? await familyMemberOf(db, actor, input.familyMemberId)
+    : null;
+  const careRecipient =
+    input.careRecipient ??
+    (member ? { name: member.name, age: member.age, needs: member.needs } : undefined);
   try {
     [outcome] = await placeBooking(db, {
       slotId: input.slotId,
       communityId: actor.communityId,
       residentId: actor.id,
-      unitId: actor.unitId,
-      address: actor.address ?? '',
+      unitId: member?.unitId ?? actor.unitId,
+      address: member?.address ?? actor.address ?? '',
+      familyMemberId: member?.id ?? null,
       idempotencyKey: input.idempotencyKey,
       quantity: input.quantity,
       notes: input.notes ?? '',
       allergies: input.allergies ?? '',
-      careRecipient: input.careRecipient ? JSON.stringify(input.careRecipient) : null,
+      careRecipient: careRecipient ? JSON.stringify(careRecipient) : null,
       paymentTimeoutSeconds: timers.paymentTimeoutSeconds,
     });
   } catch (error) {
@@ -208,7 +218,7 @@ export async function createBooking(
   const { placed, slot } = outcome;
   if (!placed || !slot) {
     throw (
-      refusal(service, input) ??
+      refusal(service, { ...input, careRecipient }) ??
       (await whyNotBookable(db, input.slotId, service.bookingCutoffMinutes))
     );
   }

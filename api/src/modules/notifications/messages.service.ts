@@ -1,5 +1,6 @@
 import { messageReads, orderEvents, orders, services, type Db } from '@cgp/db';
-import { and, count, desc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
+import { householdOrderOf } from '../identity/resident-scope';
 import type { z } from 'zod';
 import type { ResidentActor } from '../identity/actor';
 import type { listMessagesInput, readMessagesInput } from './messages.schema';
@@ -12,7 +13,17 @@ import type { listMessagesInput, readMessagesInput } from './messages.schema';
  */
 function messagesOf(actor: ResidentActor) {
   return and(
-    eq(orders.residentId, actor.id),
+    // The household a family member booked for hears of the order once it is paid.
+    or(
+      eq(orders.residentId, actor.id),
+      and(
+        householdOrderOf(actor),
+        or(
+          isNull(orderEvents.toStatus),
+          notInArray(orderEvents.toStatus, ['pending_payment', 'expired']),
+        ),
+      ),
+    ),
     or(isNull(orderEvents.actorId), ne(orderEvents.actorId, actor.id)),
     // Settlement is the merchant's business, and a breach is the property office's: not news
     // for the resident (a breach that refunds the order is its own status change).

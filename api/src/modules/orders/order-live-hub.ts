@@ -1,11 +1,15 @@
 import { orders, type Db } from '@cgp/db';
-import { and, asc, inArray, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, inArray, isNotNull, notInArray, or, sql } from 'drizzle-orm';
 import { after, encodeEventId, OrderChangeFeed, type FeedPosition } from './order-change-feed';
 import { orderView, selectOrders, type OrderView, type OrderViewRow } from './order-view';
 
-/** Who a live feed is for: a resident's own orders, or the orders a merchant has to act on. */
+/**
+ * Who a live feed is for: a resident's own orders (and, with `unitId`, those a family member
+ * booked for their household), or the orders a merchant has to act on.
+ */
 export type LiveAudience =
-  { kind: 'resident'; residentId: string } | { kind: 'merchant'; merchantId: string };
+  | { kind: 'resident'; residentId: string; unitId?: string }
+  | { kind: 'merchant'; merchantId: string };
 
 /** Orders a merchant never has to act on: unpaid, or never paid. */
 const NOT_THE_MERCHANTS_BUSINESS = ['pending_payment', 'expired'] as const;
@@ -29,7 +33,12 @@ const keyOf = (audience: LiveAudience) =>
   audience.kind === 'resident' ? `r:${audience.residentId}` : `m:${audience.merchantId}`;
 
 function concerns(audience: LiveAudience, row: OrderViewRow): boolean {
-  if (audience.kind === 'resident') return row.order.residentId === audience.residentId;
+  if (audience.kind === 'resident') {
+    return (
+      row.order.residentId === audience.residentId ||
+      (row.order.familyMemberId !== null && row.order.unitId === audience.unitId)
+    );
+  }
   return (
     row.order.merchantId === audience.merchantId &&
     !(NOT_THE_MERCHANTS_BUSINESS as readonly string[]).includes(row.order.status)
@@ -44,6 +53,8 @@ function concerns(audience: LiveAudience, row: OrderViewRow): boolean {
  */
 export class OrderLiveHub {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  /** Resident subscribers by unit: orders family members booked for that household. */
+  private readonly households = new Map<string, Set<Subscriber>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** SQL statements the poll has run so far: what every open stream of the process shares. */
   queries = 0;
@@ -114,6 +125,9 @@ export class OrderLiveHub {
     const set = this.subscribers.get(key) ?? new Set();
     set.add(subscriber);
     this.subscribers.set(key, set);
+    const unitId = householdOf(subscriber.audience);
+    if (unitId)
+      this.households.set(unitId, (this.households.get(unitId) ?? new Set()).add(subscriber));
     this.schedule();
   }
 
@@ -122,6 +136,10 @@ export class OrderLiveHub {
     const set = this.subscribers.get(key);
     set?.delete(subscriber);
     if (set?.size === 0) this.subscribers.delete(key);
+    const unitId = householdOf(subscriber.audience);
+    const household = unitId ? this.households.get(unitId) : undefined;
+    household?.delete(subscriber);
+    if (unitId && household?.size === 0) this.households.delete(unitId);
     if (this.subscribers.size === 0 && this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -154,17 +172,24 @@ export class OrderLiveHub {
     let from = [...fromOf.values()].reduce((min, p) => (after(min, p) ? p : min));
     const residentIds = new Set<string>();
     const merchantIds = new Set<string>();
+    const unitIds = new Set<string>();
     for (const { audience } of subscribers) {
       if (audience.kind === 'resident') residentIds.add(audience.residentId);
       else merchantIds.add(audience.merchantId);
+      const unitId = householdOf(audience);
+      if (unitId) unitIds.add(unitId);
     }
     const found = new Map<Subscriber, LiveOrderEvent[]>();
     for (;;) {
       this.queries++;
-      const rows = await changedSince(this.db, [...residentIds], [...merchantIds], from);
+      const rows = await changedSince(
+        this.db,
+        { residentIds: [...residentIds], merchantIds: [...merchantIds], unitIds: [...unitIds] },
+        from,
+      );
       for (const row of rows) {
         const change = { at: row.order.updatedAt.getTime(), id: row.order.id };
-        for (const s of this.listenersOf(row)) {
+        for (const s of new Set(this.listenersOf(row))) {
           const own = fromOf.get(s);
           if (!own || !concerns(s.audience, row) || !after(change, own)) continue;
           if (!s.feed.admit(change)) continue;
@@ -187,14 +212,32 @@ export class OrderLiveHub {
     return [
       ...(this.subscribers.get(`r:${row.order.residentId}`) ?? []),
       ...(this.subscribers.get(`m:${row.order.merchantId}`) ?? []),
+      ...((row.order.familyMemberId && this.households.get(row.order.unitId)) || []),
     ];
   }
 }
 
-/** The changes after `from` of the residents' orders and of the merchants' paid orders. */
-function changedSince(db: Db, residentIds: string[], merchantIds: string[], from: FeedPosition) {
+const householdOf = (audience: LiveAudience) =>
+  audience.kind === 'resident' ? audience.unitId : undefined;
+
+/**
+ * The changes after `from` of the residents' orders, of orders family members booked for their
+ * households, and of the merchants' paid orders.
+ */
+function changedSince(
+  db: Db,
+  {
+    residentIds,
+    merchantIds,
+    unitIds,
+  }: { residentIds: string[]; merchantIds: string[]; unitIds: string[] },
+  from: FeedPosition,
+) {
   const audiences = or(
     residentIds.length ? inArray(orders.residentId, residentIds) : undefined,
+    unitIds.length
+      ? and(isNotNull(orders.familyMemberId), inArray(orders.unitId, unitIds))
+      : undefined,
     merchantIds.length
       ? and(
           inArray(orders.merchantId, merchantIds),

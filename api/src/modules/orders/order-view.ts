@@ -79,6 +79,8 @@ export function orderView(
     notes: o.notes,
     allergies: o.allergies,
     careRecipient: o.careRecipient,
+    /** 家人代订: booked by a family member for someone living at the order's address. */
+    forFamily: o.familyMemberId !== null,
     service: { titleZh: row.titleZh, titleEn: row.titleEn, pricingUnit: row.pricingUnit },
     merchant: { id: o.merchantId, name: row.merchantName },
     residentName: row.residentName,
@@ -133,10 +135,27 @@ export type OrderFilter = SQL | undefined;
  * One page of orders, newest first, within `scope` (the caller's orders) and the listing's own
  * filters, optionally narrowed to some statuses.
  */
-export async function pageOfOrders(
+export function pageOfOrders(
   db: DbOrTx,
   scope: SQL,
-  input: { status?: (typeof orders.$inferSelect)['status'][]; cursor?: string; limit: number },
+  input: OrderPageInput,
+  ...filters: (SQL | undefined)[]
+) {
+  return pageOfOrdersAs(db, scope, input, orderView, ...filters);
+}
+
+type OrderPageInput = {
+  status?: (typeof orders.$inferSelect)['status'][];
+  cursor?: string;
+  limit: number;
+};
+
+/** `pageOfOrders` with each row shown by `view` (what one kind of reader sees of an order). */
+export async function pageOfOrdersAs<T>(
+  db: DbOrTx,
+  scope: SQL,
+  input: OrderPageInput,
+  view: (row: OrderViewRow) => T,
   ...filters: (SQL | undefined)[]
 ) {
   const cursor = decodeCursor(input.cursor);
@@ -155,6 +174,6 @@ export async function pageOfOrders(
     rows,
     input.limit,
     (r) => ({ key: r.order.createdAt.toISOString(), id: r.order.id }),
-    orderView,
+    view,
   );
 }

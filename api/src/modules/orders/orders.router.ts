@@ -51,7 +51,7 @@ export const ordersRouter = {
     liveStreams.guard(ctx.actor.id, () =>
       watchLiveOrders(
         ctx.db,
-        { kind: 'resident', residentId: ctx.actor.id },
+        { kind: 'resident', residentId: ctx.actor.id, unitId: ctx.actor.unitId },
         {
           lastEventId: input?.lastEventId,
           token: ctx.token,

@@ -9,7 +9,8 @@ import { cancellationTerms } from './cancellation';
 import { orderPhotos } from '../uploads/uploads.service';
 import { act, orderTimeline } from './order-actions';
 import { ORDER_ACTIONS } from './order-states';
-import { orderView, pageOfOrders, selectOrders } from './order-view';
+import { ordersSeenBy } from '../identity/resident-scope';
+import { orderView, pageOfOrdersAs, selectOrders, type OrderViewRow } from './order-view';
 import type {
   cancelOrderInput,
   disputeOrderInput,
@@ -49,16 +50,25 @@ export async function listResidentOrders(
   actor: ResidentActor,
   input: z.infer<typeof listOrdersInput>,
 ) {
-  return pageOfOrders(db, eq(orders.residentId, actor.id), input);
+  return pageOfOrdersAs(db, ordersSeenBy(actor), input, residentOrderView(actor));
 }
+
+/**
+ * An order as a resident sees it; `bookedForMe` when a family member booked it for this
+ * resident's household (they follow it; only the booker acts on it).
+ */
+const residentOrderView = (actor: ResidentActor) => (row: OrderViewRow) => ({
+  ...orderView(row),
+  bookedForMe: row.order.residentId !== actor.id,
+});
 
 /** One of the resident's orders with its timeline and, while it can be cancelled, the refund. */
 export async function getResidentOrder(db: Db, actor: ResidentActor, id: string) {
-  const [row] = await selectOrders(db).where(
-    and(eq(orders.id, id), eq(orders.residentId, actor.id)),
-  );
+  const [row] = await selectOrders(db).where(and(eq(orders.id, id), ordersSeenBy(actor)));
   if (!row) throw new NotFound('Order');
-  const cancellable = (ORDER_ACTIONS.cancel.from as readonly string[]).includes(row.order.status);
+  const booker = row.order.residentId === actor.id;
+  const cancellable =
+    booker && (ORDER_ACTIONS.cancel.from as readonly string[]).includes(row.order.status);
   const terms = cancellable
     ? cancellationTerms({
         totalFen: row.order.totalFen,
@@ -68,7 +78,7 @@ export async function getResidentOrder(db: Db, actor: ResidentActor, id: string)
       })
     : null;
   return {
-    ...orderView(row),
+    ...residentOrderView(actor)(row),
     events: await residentTimeline(db, id),
     photos: await orderPhotos(db, id),
     refunds: await refundsOfOrder(db, id),
@@ -80,12 +90,14 @@ export async function getResidentOrder(db: Db, actor: ResidentActor, id: string)
           freeUntil: terms.freeUntil.toISOString(),
         }
       : null,
-    canConfirm: row.order.status === 'completed',
+    canPay: booker && row.order.status === 'pending_payment',
+    canConfirm: booker && row.order.status === 'completed',
     canDispute:
+      booker &&
       row.order.status === 'completed' &&
       !!row.order.autoConfirmAt &&
       row.order.autoConfirmAt > new Date(),
-    canReview: ['confirmed', 'settled'].includes(row.order.status) && !row.rating,
+    canReview: booker && ['confirmed', 'settled'].includes(row.order.status) && !row.rating,
   };
 }
 

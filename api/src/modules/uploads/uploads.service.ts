@@ -29,7 +29,7 @@ export const photoUrl = (id: string) => `/uploads/${id}`;
 
 /**
  * The upload if `actor` may see it: its uploader; once it belongs to an order, that order's
- * resident and its merchant's staff; property staff of the order's company when the order is or
+ * resident (and the household it was booked for by a family member) and its merchant's staff; property staff of the order's company when the order is or
  * was in dispute. Anyone else gets nothing, as if it did not exist.
  */
 export async function visiblePhoto(db: DbOrTx, actor: Actor, id: string) {
@@ -42,6 +42,8 @@ export async function visiblePhoto(db: DbOrTx, actor: Actor, id: string) {
         eq(uploads.id, id),
         sql`(${uploads.ownerId} = ${actor.id}
           OR ${orders.residentId} = ${actor.id}
+          OR (${orders.familyMemberId} IS NOT NULL AND ${actor.unitId}::uuid IS NOT NULL
+              AND ${orders.unitId} = ${actor.unitId}::uuid)
           OR (${actor.merchantId}::uuid IS NOT NULL AND ${orders.merchantId} = ${actor.merchantId}::uuid)
           OR (${actor.companyId}::uuid IS NOT NULL
               AND EXISTS (SELECT 1 FROM ${orderDisputes} d WHERE d.order_id = ${orders.id})
