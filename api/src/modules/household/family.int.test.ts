@@ -1,7 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callerFor, createTestDeps, payOrder, type TestDeps } from '../../testing';
+import { createContextInner } from '../../context';
+import { createCaller } from '../../router';
+import { callerFor, createTestDeps, payOrder, tokenFor, type TestDeps } from '../../testing';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -178,4 +180,37 @@ describe('booking for a family member (家人代订)', () => {
       code: 'NOT_FOUND',
     });
   });
+});
+
+it("pushes the order's moves to the household it was booked for, live", async () => {
+  const { asDaughter, profile, slot, mother, owner } = await careFamily();
+  const controller = new AbortController();
+  const asMother = createCaller(
+    await createContextInner({ deps, token: await tokenFor(deps, mother.id) }),
+    { signal: controller.signal },
+  );
+  const stream = (await asMother.order.live()) as AsyncIterable<[string, { status: string }]>;
+  const iterator = stream[Symbol.asyncIterator]();
+  const received: string[] = [];
+  const reading = (async () => {
+    for (;;) {
+      const result = await iterator.next().catch(() => ({ done: true as const, value: undefined }));
+      if (result.done) return;
+      received.push(result.value[1].status);
+    }
+  })();
+  try {
+    const order = await asDaughter.booking.create({
+      slotId: slot.id,
+      quantity: 1,
+      familyMemberId: profile.id,
+      idempotencyKey: randomUUID(),
+    });
+    await payOrder(deps, order.id);
+    await (await callerFor(deps, owner.id)).merchant.orders.accept({ id: order.id });
+    await expect.poll(() => received.at(-1), { timeout: 5_000 }).toBe('accepted');
+  } finally {
+    controller.abort();
+    await reading;
+  }
 });
