@@ -115,6 +115,8 @@ const WHO_MAY: Record<string, Role[]> = {
   'console.merchants': PROPERTY,
   'console.setMerchantStatus': OPS,
   'console.auditLog': PROPERTY,
+  'console.breachAlerts': OPS,
+  'console.acknowledgeBreaches': OPS,
   'quality.kpis': PROPERTY,
   'quality.kpiOrders': PROPERTY,
   'quality.callbacks.list': PROPERTY,

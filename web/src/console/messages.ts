@@ -1,6 +1,17 @@
 /** The console's own texts (zh-CN first), kept in its chunk rather than the resident app's bundle. */
 const zhCN = {
   title: '物业管理后台',
+  alerts: {
+    button: '超时提醒',
+    title: '超时提醒',
+    hint: '立即上门订单未按时接单或上门时，物业会在这里收到提醒',
+    empty: '没有超时提醒',
+    open: '查看订单',
+    read: '标为已读',
+    readAll: '全部标为已读',
+    unread: '未读',
+    at: '记录于 {time}',
+  },
   nav: {
     revenue: '分账报表',
     statements: '结算与打款',
@@ -253,6 +264,17 @@ export type ConsoleMessages = typeof zhCN;
 
 const en: ConsoleMessages = {
   title: 'Property console',
+  alerts: {
+    button: 'Late alerts',
+    title: 'Late alerts',
+    hint: 'When an on-demand order is not accepted or reached in time, the property office is told here',
+    empty: 'No late alerts',
+    open: 'Open order',
+    read: 'Mark read',
+    readAll: 'Mark all read',
+    unread: 'Unread',
+    at: 'Recorded {time}',
+  },
   nav: {
     revenue: 'Revenue share',
     statements: 'Statements & payouts',

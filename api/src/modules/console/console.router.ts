@@ -9,6 +9,8 @@ import {
   merchantStatusInput,
 } from './console.schema';
 import { listAuditLog, listDisputes, listMerchants, setMerchantStatus } from './console.service';
+import { acknowledgeBreachAlerts, listBreachAlerts } from '../notifications/breach-alerts';
+import { acknowledgeBreachesInput } from '../notifications/messages.schema';
 
 /** The property console (`console.*`): property staff read their company; operations change it. */
 export const consoleRouter = {
@@ -28,4 +30,9 @@ export const consoleRouter = {
   auditLog: propertyProcedure
     .input(auditLogInput)
     .query(({ ctx, input }) => listAuditLog(ctx.db, ctx.actor, input)),
+  /** SLA breaches escalated to property ops (超时提醒), in words, with the unread count. */
+  breachAlerts: opsProcedure.query(({ ctx }) => listBreachAlerts(ctx.db, ctx.actor)),
+  acknowledgeBreaches: opsProcedure
+    .input(acknowledgeBreachesInput)
+    .mutation(({ ctx, input }) => acknowledgeBreachAlerts(ctx.db, ctx.actor, input.ids)),
 } satisfies TRPCRouterRecord;

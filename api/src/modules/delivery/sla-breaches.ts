@@ -6,7 +6,8 @@ export type SlaStep = 'accept' | 'arrive';
 /**
  * Records that an on-demand order missed a step's deadline: the step, its ring, when it was due
  * and how many seconds late it is now, plus an `sla_breach` order event. The breach is escalated
- * to the community's property_ops by being recorded (their console lists the unacknowledged ones).
+ * to the community's property_ops by being recorded: their console's 超时提醒 (console.breachAlerts)
+ * says which order, which step and how late until they mark it read.
  * Recorded once: the unique (order, step) makes a second timer, a sweeper or a redelivered job a
  * no-op. Nothing happens unless the deadline has passed and, for arrival, nobody has arrived.
  * Returns whether this call recorded it.

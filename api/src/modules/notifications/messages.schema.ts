@@ -18,3 +18,8 @@ export const readMessagesInput = z.union([
   z.object({ ids: z.array(messageId).min(1).max(200) }).strict(),
   z.object({ all: z.literal(true) }).strict(),
 ]);
+
+/** `console.acknowledgeBreaches`: the breach alerts property ops have read. */
+export const acknowledgeBreachesInput = z.object({
+  ids: z.array(z.string().regex(/^\d{1,18}$/)).min(1).max(200),
+});
