@@ -1,11 +1,12 @@
 import * as schema from '@cgp/db/schema';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContextInner } from '../../context';
 import type { AppDeps } from '../../deps';
 import { createCaller } from '../../router';
 import { bookSlot, createTestDeps, payOrder, tokenFor, type TestDeps } from '../../testing';
-import { orderLiveHub } from './order-live-hub';
+import { MIN_UUID } from './order-change-feed';
+import { OrderLiveHub, orderLiveHub } from './order-live-hub';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -20,9 +21,23 @@ type Pushed = { id: string; status: string };
  * The app's deps over the test database's pool with every SQL statement it sends recorded: what
  * the database really ran, whoever ran it.
  */
-function countingDeps() {
+function countingDeps(options: { delayMs?: number } = {}) {
   const statements: string[] = [];
-  const db = drizzle(deps.database.pool, {
+  const pool = deps.database.pool;
+  // A database that answers slowly, so streams come and go while a poll is under way.
+  const slow = new Proxy(pool, {
+    get(target, prop) {
+      if (prop === 'query' && options.delayMs) {
+        return async (...args: Parameters<typeof pool.query>) => {
+          await pause(options.delayMs!);
+          return (target.query as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+  const db = drizzle(slow, {
     schema,
     logger: { logQuery: (query) => statements.push(query) },
   });
@@ -157,9 +172,37 @@ describe('the live order feeds share one poll per process', () => {
 
     // The last stream gone, the poll stops: the database hears nothing more from the hub.
     expect(hub.size).toBe(0);
-    expect(hub.polling).toBe(false);
+    await vi.waitFor(() => expect(hub.polling).toBe(false));
     const after = app.statements.length;
     await pause(2 * hub.pollMs + 200);
     expect(app.statements.length).toBe(after);
   }, 60_000);
+
+  it('polls at most once per interval while streams come and go, the database slow to answer', async () => {
+    const market = await deps.factories.createMarketplace();
+    const app = countingDeps({ delayMs: 60 });
+    const hub = new OrderLiveHub(app.deps.db, 100);
+    const audience = { kind: 'merchant', merchantId: market.merchant.id } as const;
+    const started = Date.now();
+    // Each stream lives 130 ms, the next opening 10 ms after: the poll (100 ms, then 60 ms to
+    // answer) is under way when the last one leaves and the next arrives.
+    while (Date.now() - started < 2_000) {
+      const controller = new AbortController();
+      const stream = hub.watch(audience, { at: Date.now(), id: MIN_UUID }, controller.signal);
+      void stream.next();
+      // The client leaves: the server aborts the stream and ends its iterator, as tRPC does.
+      setTimeout(() => {
+        controller.abort();
+        void stream.return(undefined);
+      }, 130);
+      await pause(140);
+    }
+    await vi.waitFor(() => expect(hub.size).toBe(0));
+    await vi.waitFor(() => expect(hub.polling).toBe(false));
+    const elapsed = Date.now() - started;
+    // One loop polls at most once per interval (plus the one under way at the start).
+    expect(app.statements.length).toBeGreaterThan(0);
+    expect(app.statements.length).toBeLessThanOrEqual(Math.ceil(elapsed / hub.pollMs) + 1);
+    expect(hub.queries).toBe(app.statements.length);
+  });
 });

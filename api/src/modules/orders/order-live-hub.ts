@@ -56,6 +56,8 @@ export class OrderLiveHub {
   /** Resident subscribers by unit: orders family members booked for that household. */
   private readonly households = new Map<string, Set<Subscriber>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** A poll is running: the next one is scheduled when it ends, so there is only ever one loop. */
+  private running = false;
   /** SQL statements the poll has run so far: what every open stream of the process shares. */
   queries = 0;
 
@@ -73,7 +75,7 @@ export class OrderLiveHub {
 
   /** Whether the poll is scheduled (someone is subscribed). */
   get polling(): boolean {
-    return this.timer !== null;
+    return this.timer !== null || this.running;
   }
 
   /**
@@ -147,12 +149,14 @@ export class OrderLiveHub {
   }
 
   private schedule() {
-    if (this.timer || this.subscribers.size === 0) return;
+    if (this.timer || this.running || this.subscribers.size === 0) return;
     this.timer = setTimeout(() => void this.tick(), this.pollMs);
     this.timer.unref();
   }
 
   private async tick() {
+    this.timer = null;
+    this.running = true;
     const subscribers = [...this.subscribers.values()].flatMap((set) => [...set]);
     try {
       await this.poll(subscribers);
@@ -160,7 +164,7 @@ export class OrderLiveHub {
       // The database is unreachable: every stream ends with the error, and its client reconnects.
       for (const s of subscribers) s.fail(error);
     } finally {
-      this.timer = null;
+      this.running = false;
       this.schedule();
     }
   }
