@@ -2,6 +2,7 @@ import { checkInvariants, type ApiServer } from '@cgp/api';
 import {
   bookSlot,
   callerFor,
+  orderSlotStartsIn,
   createPaymentTestDeps,
   payOrder,
   serveWithPayments,
@@ -284,6 +285,65 @@ describe('the refund worker', () => {
     const [after] = await deps.db.select().from(orders).where(eq(orders.id, order.id));
     expect(after!.refundFen).toBe(order.totalFen);
     expect(await ops.ops.refunds.list({})).toEqual([]);
+    expect(await checkInvariants(deps.db)).toMatchObject({ ok: true });
+  });
+
+  it('gives a refused refund after earning back to the merchant’s and the platform’s shares, and takes it again on retry', async () => {
+    const { order, owner, resident, companyId, intentId } = await paidOrder();
+    const merchant = await callerFor(deps, owner.id);
+    await merchant.merchant.orders.accept({ id: order.id });
+    await orderSlotStartsIn(deps, order.id, 10);
+    await merchant.merchant.orders.start({ id: order.id });
+    await merchant.merchant.orders.complete({ id: order.id });
+    await (await callerFor(deps, resident.id)).order.confirm({ id: order.id });
+    const [earned] = await deps.db.select().from(orders).where(eq(orders.id, order.id));
+    const payable = async () =>
+      Number(
+        (
+          await deps.db
+            .select({ sum: sql<string>`coalesce(-sum(${ledgerPostings.amountFen}), 0)` })
+            .from(ledgerPostings)
+            .where(eq(ledgerPostings.account, `payable:merchant:${order.merchantId}`))
+        )[0]!.sum,
+      );
+    const owed = await payable();
+    expect(owed).toBe(earned!.merchantShareFen);
+
+    const dispute = await openDispute(intentId);
+    const ops = await callerFor(
+      deps,
+      (await deps.factories.createPropertyUser(companyId, 'property_ops')).id,
+    );
+    const { refundId } = await ops.ops.refundOrder({
+      orderId: order.id,
+      amountFen: 5_000,
+      reason: '服务不满意',
+    });
+    // Reserved at once: the merchant's share is already smaller, so no payout can take it.
+    expect(await payable()).toBeLessThan(owed);
+    const refused = await settledRefund(order.id);
+    expect(refused).toMatchObject({ id: refundId, status: 'failed' });
+    const [voided] = await deps.db.select().from(orders).where(eq(orders.id, order.id));
+    expect(voided).toMatchObject({
+      refundFen: 0,
+      merchantShareFen: earned!.merchantShareFen,
+      platformShareFen: earned!.platformShareFen,
+    });
+    expect(await payable()).toBe(owed);
+    expect(await checkInvariants(deps.db)).toMatchObject({ ok: true });
+
+    await deps.payments.stripe.rawRequest('POST', `/v1/test_helpers/disputes/${dispute.id}/close`, {
+      outcome: 'won',
+    });
+    await ops.ops.refunds.retry({ refundId });
+    expect(await settledRefund(order.id, 15_000, 2)).toMatchObject({ status: 'succeeded' });
+    const [refunded] = await deps.db.select().from(orders).where(eq(orders.id, order.id));
+    expect(refunded!.refundFen).toBe(5_000);
+    expect(refunded!.merchantShareFen! + refunded!.platformShareFen!).toBe(order.totalFen - 5_000);
+    expect(await payable()).toBe(refunded!.merchantShareFen);
+    const made = await processorRefunds(intentId);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ amount: 5_000, metadata: { refund_id: refundId } });
     expect(await checkInvariants(deps.db)).toMatchObject({ ok: true });
   });
 });
