@@ -79,6 +79,15 @@ describe('property console: SLA breach alerts for ops', () => {
       await item.getByRole('link', { name: '查看订单' }).click();
       await page.waitForURL(new RegExp(`/console/orders/${order.id}$`));
       await page.getByTestId('breaches-table').waitFor();
+      // The drill-down (acceptance 5): how it was booked, dispatch, the breach and the states, all
+      // in Chinese words, never as codes.
+      await settled(page);
+      await screenshot(page, 'console-breach-drilldown-desktop', { fullPage: true });
+      const drill = await page.locator('main').innerText();
+      for (const words of ['立即上门', '核心圈', '自动派单给', '接单超时', '超时 7 分 1', '已拒单'])
+        expect(drill).toContain(words);
+      for (const code of ['on_demand', 'sla_breach', 'pending_payment', 'rejected', 'accept_due'])
+        expect(drill).not.toContain(code);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
