@@ -26,7 +26,12 @@ export {
   reviewOrderInput,
   reasonSchema,
 } from './modules/orders/orders.schema';
-export { ORDER_STATUSES, type OrderStatus } from './modules/orders/order-states';
+export {
+  ORDER_STATUSES,
+  ORDER_TABS,
+  type OrderStatus,
+  type OrderTab,
+} from './modules/orders/order-states';
 export {
   ORDER_ACTOR_KINDS,
   ORDER_EVENT_KINDS,

@@ -1,4 +1,4 @@
-import type { RouterInputs, RouterOutputs } from '@cgp/api/client';
+import type { OrderTab, RouterInputs, RouterOutputs } from '@cgp/api/client';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
 import { computed, toValue, type MaybeRefOrGetter } from 'vue';
 import { trpc } from '@cgp/kit/api';
@@ -10,11 +10,25 @@ export type CancelPreview = NonNullable<OrderDetail['cancelPreview']>;
 
 export const ordersQueryKey = ['orders'] as const;
 
-/** My orders, newest first, a page at a time (keyset cursor). */
-export function useOrderList() {
+/**
+ * My orders, newest first, a page at a time (keyset cursor), under a tab of the list (all when
+ * none) and matching what I searched for.
+ */
+export function useOrderList(
+  tab: MaybeRefOrGetter<OrderTab | null> = null,
+  search: MaybeRefOrGetter<string> = '',
+) {
   return useInfiniteQuery({
-    queryKey: [...ordersQueryKey, 'list'] as const,
-    queryFn: ({ pageParam }) => trpc.order.list.query({ cursor: pageParam, limit: 20 }),
+    queryKey: computed(
+      () => [...ordersQueryKey, 'list', toValue(tab), toValue(search).trim()] as const,
+    ),
+    queryFn: ({ pageParam }) =>
+      trpc.order.list.query({
+        cursor: pageParam,
+        limit: 20,
+        tab: toValue(tab) ?? undefined,
+        search: toValue(search).trim() || undefined,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // Orders move on while the resident looks elsewhere (merchant accepts, timers fire): every

@@ -67,3 +67,17 @@ export const CLOSED_STATUSES: readonly OrderStatus[] = [
   'cancelled',
   'refunded',
 ];
+
+/**
+ * The resident's order list tabs (SPEC §7): 待支付, 进行中 (paid until the resident confirms),
+ * 待评价 (done and not yet rated) and 退款售后 (disputes and anything refunded).
+ */
+export const ORDER_TABS = ['pending_payment', 'in_progress', 'to_review', 'after_sales'] as const;
+export type OrderTab = (typeof ORDER_TABS)[number];
+
+export const TAB_STATUSES = {
+  pending_payment: ['pending_payment'],
+  in_progress: ['paid', 'accepted', 'in_service', 'completed'],
+  to_review: ['confirmed', 'settled'],
+  after_sales: ['disputed', 'refunded'],
+} as const satisfies Record<OrderTab, readonly OrderStatus[]>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorInput, limitInput } from '../../lib/pagination';
 import { isoDateTime } from '../../lib/time';
-import { ORDER_STATUSES } from './order-states';
+import { ORDER_STATUSES, ORDER_TABS } from './order-states';
 
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export const orderIdInput = z.object({ id: z.string().uuid() });
@@ -9,6 +9,10 @@ export const orderIdInput = z.object({ id: z.string().uuid() });
 export const listOrdersInput = z
   .object({
     status: z.array(orderStatusSchema).max(ORDER_STATUSES.length).optional(),
+    /** One of the order list's tabs (待支付, 进行中, 待评价, 退款售后). */
+    tab: z.enum(ORDER_TABS).optional(),
+    /** An order number (or its start) or words of the service's name. */
+    search: z.string().trim().max(50).optional(),
     cursor: cursorInput,
     limit: limitInput(100, 20),
   })

@@ -1,5 +1,5 @@
-import { merchants, orderDisputes, orderReviews, orders, type Db } from '@cgp/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { merchants, orderDisputes, orderReviews, orders, services, type Db } from '@cgp/db';
+import { and, eq, gt, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { Conflict, NotFound } from '../../errors';
 import type { ResidentActor } from '../identity/actor';
@@ -8,7 +8,7 @@ import { attachPhotos, photoUrl } from '../uploads/uploads.service';
 import { cancellationTerms } from './cancellation';
 import { orderPhotos } from '../uploads/uploads.service';
 import { act, orderTimeline } from './order-actions';
-import { ORDER_ACTIONS } from './order-states';
+import { ORDER_ACTIONS, TAB_STATUSES, type OrderTab } from './order-states';
 import { ordersSeenBy } from '../identity/resident-scope';
 import { orderView, pageOfOrdersAs, selectOrders, type OrderViewRow } from './order-view';
 import type {
@@ -50,7 +50,42 @@ export async function listResidentOrders(
   actor: ResidentActor,
   input: z.infer<typeof listOrdersInput>,
 ) {
-  return pageOfOrdersAs(db, ordersSeenBy(actor), input, residentOrderView(actor));
+  return pageOfOrdersAs(
+    db,
+    ordersSeenBy(actor),
+    input,
+    residentOrderView(actor),
+    input.tab ? inTab(actor, input.tab) : undefined,
+    input.search ? matching(input.search) : undefined,
+  );
+}
+
+/** SQL true for an order under the list's tab. */
+function inTab(actor: ResidentActor, tab: OrderTab): SQL {
+  const statuses = [...TAB_STATUSES[tab]];
+  switch (tab) {
+    case 'to_review':
+      // Only the booker rates; a rating (or the default one) takes it off the tab.
+      return and(
+        inArray(orders.status, statuses),
+        eq(orders.residentId, actor.id),
+        isNull(orderReviews.orderId),
+      )!;
+    case 'after_sales':
+      return or(inArray(orders.status, statuses), gt(orders.refundFen, 0))!;
+    default:
+      return inArray(orders.status, statuses);
+  }
+}
+
+/** SQL true for an order whose number starts with `text`, or whose service's name contains it. */
+function matching(text: string): SQL {
+  const literal = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return or(
+    ilike(orders.orderNo, `${literal}%`),
+    ilike(services.titleZh, `%${literal}%`),
+    ilike(services.titleEn, `%${literal}%`),
+  )!;
 }
 
 /**
