@@ -25,6 +25,7 @@ const zhCN = {
     jobs: '后台任务',
   },
   jobs: {
+    processorRefused: '支付通道未能完成，可重试',
     failed: '失败的任务',
     noFailures: '没有失败的任务',
     kind: '类型',
@@ -76,7 +77,13 @@ const zhCN = {
     exportLedger: '分录 CSV',
     drill: '查看订单',
   },
-  orders: { title: '订单明细', statement: '结算单', bps: '平台费率', unsettled: '未结算' },
+  orders: {
+    title: '订单明细',
+    statement: '结算单',
+    bps: '平台费率',
+    unsettled: '未结算',
+    settled: '已结算',
+  },
   order: {
     title: '订单账目',
     events: '状态记录',
@@ -143,6 +150,8 @@ const zhCN = {
     ok: '全部通过',
     failed: '存在异常',
     check: '校验项',
+    pass: '正常',
+    fail: '异常',
     detail: '详情',
     refresh: '重新校验',
     nightly: '每日对账（账本与支付机构）',
@@ -289,6 +298,7 @@ const en: ConsoleMessages = {
     jobs: 'Background jobs',
   },
   jobs: {
+    processorRefused: 'The processor could not complete it; it can be retried',
     failed: 'Failed jobs',
     noFailures: 'No job has failed',
     kind: 'Kind',
@@ -346,7 +356,13 @@ const en: ConsoleMessages = {
     exportLedger: 'Ledger CSV',
     drill: 'Orders',
   },
-  orders: { title: 'Orders', statement: 'Statement', bps: 'Platform rate', unsettled: 'Unsettled' },
+  orders: {
+    title: 'Orders',
+    statement: 'Statement',
+    bps: 'Platform rate',
+    unsettled: 'Unsettled',
+    settled: 'Settled',
+  },
   order: {
     title: 'Order ledger',
     events: 'Status history',
@@ -418,6 +434,8 @@ const en: ConsoleMessages = {
     ok: 'All checks pass',
     failed: 'Checks failing',
     check: 'Check',
+    pass: 'OK',
+    fail: 'Failing',
     detail: 'Detail',
     refresh: 'Check again',
     nightly: 'Nightly reconciliation (ledger vs processor)',
