@@ -107,6 +107,8 @@ describe('立即上门 from booking to confirmation, on 390×844 phones', () => 
       await offer.getByText('您的楼栋在核心圈').waitFor();
       expect(await offer.innerText()).toContain('商家接单');
       expect(await offer.innerText()).toContain('5 分钟内');
+      // Booked now, it starts now: the service's late-cancellation fee applies once paid.
+      expect(await offer.getByTestId('on-demand-cancel-fee').innerText()).toContain('25%');
       expect(await page.getByText('请先选择时间').count()).toBe(0);
       await page.getByLabel('姓名').fill('张奶奶');
       await page.getByLabel('年龄').fill('82');

@@ -171,6 +171,7 @@ export default {
     arriveWithin: '服务人员上门',
     minutes: '{n} 分钟内',
     fromPayment: '时间从支付成功起算；超时未接单将全额退款',
+    cancelFee: '立即上门会马上为您安排服务人员，支付后取消将收取订单金额的 {percent}% 作为违约金',
     noneFree: '现在没有空闲的服务人员，请稍后再试，或改为预约时段',
     noneFreeTitle: '暂时无人可上门',
     tryLater: '知道了',
