@@ -59,6 +59,9 @@ describe('a festival survey from the console to a resident’s phone and back', 
       await phone.page.waitForURL(/\/messages/);
       const notice = phone.page.getByTestId('survey-notice');
       await expect.poll(() => notice.innerText(), POLL).toContain('春节');
+      // The invitation waits on the 消息 tab's badge until the household answers.
+      const badge = phone.page.locator('.van-tabbar .van-badge');
+      await expect.poll(() => badge.innerText(), POLL).toBe('1');
       await screenshot(phone.page, 'resident-survey-notice', { fullPage: false });
       await notice.click();
       const items = phone.page.getByTestId('survey-question');
@@ -71,6 +74,9 @@ describe('a festival survey from the console to a resident’s phone and back', 
       await phone.page.getByTestId('survey-submit').click();
       await expect.poll(() => phone.page.getByTestId('survey-done').count(), POLL).toBe(1);
       await screenshot(phone.page, 'resident-survey-done', { fullPage: false });
+      await phone.page.goto('/messages');
+      await expect.poll(() => notice.innerText(), POLL).toContain('已提交');
+      await expect.poll(() => badge.count(), POLL).toBe(0);
       expect(phone.errors).toEqual([]);
     } finally {
       await phone.context.close();
