@@ -19,6 +19,8 @@ export {
   CARE_AGE,
   careRecipientSchema,
   createBookingInput,
+  quantityLimits,
+  quantitySchema,
 } from './modules/booking/booking.schema';
 export {
   cancelOrderInput,

@@ -63,7 +63,7 @@ async function unpaidCleaning() {
     'booking.create',
     {
       slotId: slots.data!.items[0]!.id,
-      quantity: 3,
+      quantity: 2,
       notes: '请带上吸尘器',
       idempotencyKey: randomUUID(),
     },
@@ -120,8 +120,19 @@ describe('the order list at 390×844', () => {
       await page.getByTestId('order-again').first().click();
       await page.waitForURL(/\/services\/[0-9a-f-]{36}\?again=/);
       await expect.poll(() => page.getByLabel('备注').inputValue(), POLL).toBe('请带上吸尘器');
-      expect(await page.getByTestId('total').innerText()).toBe('¥150.00');
+      expect(await page.getByTestId('total').innerText()).toBe('¥100.00');
       await screenshot(page, 'orders-again-service-zh', { fullPage: false });
+
+      // The quantity is bound to the slot: a 2-hour slot sells at most 2 hours.
+      await page.getByRole('group', { name: '选择日期' }).getByRole('button').nth(3).click();
+      const slot = page.getByRole('radio', { name: /^09:00/ });
+      await slot.waitFor();
+      await slot.click();
+      const quantity = page.getByTestId('quantity-cell');
+      await expect.poll(() => quantity.innerText(), POLL).toContain('这个时段最多可约 2 小时');
+      expect(await quantity.getByRole('button', { name: '增加数量' }).isDisabled()).toBe(true);
+      await quantity.scrollIntoViewIfNeeded();
+      await screenshot(page, 'booking-quantity-slot-bound-zh', { fullPage: false });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -75,6 +75,8 @@ export default {
     closed: 'Closed',
   },
   booking: {
+    quantityOverSlot: 'This slot holds at most {max} hours: book fewer hours or pick another slot',
+    quantitySlotHint: 'This slot holds at most {max} hours',
     title: 'Your booking',
     quantity: 'Quantity',
     quantityInvalid: 'Please choose a valid quantity',

@@ -69,6 +69,8 @@ export default {
     closed: '已截止',
   },
   booking: {
+    quantityOverSlot: '这个时段最多可约 {max} 小时，请减少时长或换个时段',
+    quantitySlotHint: '这个时段最多可约 {max} 小时',
     title: '预约信息',
     quantity: '数量',
     quantityInvalid: '请选择有效的数量',

@@ -1,6 +1,7 @@
 import {
   CARE_AGE,
   careRecipientSchema,
+  quantitySchema,
   type RouterInputs,
   type ServiceCategory,
 } from '@cgp/api/client';
@@ -127,11 +128,9 @@ export function bookingProblems(
       problems.push('booking.careInvalid');
     }
   }
-  if (
-    !Number.isInteger(draft.quantity) ||
-    draft.quantity < service.minQuantity ||
-    draft.quantity > service.maxQuantity
-  ) {
+  // The API's own rule for the quantity (the page narrows `maxQuantity` to the picked slot).
+  const limits = { min: service.minQuantity, max: service.maxQuantity };
+  if (!quantitySchema(limits).safeParse(draft.quantity).success) {
     problems.push('booking.quantityInvalid');
   }
   return problems;

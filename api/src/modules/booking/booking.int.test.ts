@@ -222,3 +222,22 @@ describe('booking.create', () => {
     }
   });
 });
+
+describe('quantity bound to the slot', () => {
+  it('sells no more hours than the slot lasts, and says how many it holds', async () => {
+    const { service, resident } = await deps.factories.createMarketplace();
+    // A 2-hour slot of a service sold by the hour, 1–4 hours.
+    const slot = await deps.factories.createSlot({ serviceId: service.id, capacity: 3 });
+    const refused = await bookSlot(deps, resident.id, slot.id, { quantity: 3 }).then(
+      () => null,
+      (e: unknown) => e as TRPCError & { cause?: { reason?: string; details?: unknown } },
+    );
+    expect(refused?.code).toBe('BAD_REQUEST');
+    expect(refused?.cause).toMatchObject({
+      reason: 'quantity_exceeds_slot',
+      details: { field: 'quantity', max: 2 },
+    });
+    expect((await slotRow(slot.id)).booked).toBe(0);
+    expect((await bookSlot(deps, resident.id, slot.id, { quantity: 2 })).quantity).toBe(2);
+  });
+});

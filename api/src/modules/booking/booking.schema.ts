@@ -9,6 +9,26 @@ export const careRecipientSchema = z.object({
   needs: z.string().trim().max(500).default(''),
 });
 
+/**
+ * How many units one booking may take (one rule, written once for the form and the server): the
+ * service's range and, for hourly services, no more hours than the chosen slot lasts.
+ */
+export function quantityLimits(
+  service: { category: string; pricingUnit: string; minQuantity: number; maxQuantity: number },
+  slot?: { startsAt: string; endsAt: string } | null,
+): { min: number; max: number; boundBySlot: boolean } {
+  const slotHours =
+    slot && service.pricingUnit === 'per_hour' && service.category !== 'meal_delivery'
+      ? Math.floor((Date.parse(slot.endsAt) - Date.parse(slot.startsAt)) / 3_600_000)
+      : Infinity;
+  const max = Math.min(service.maxQuantity, slotHours);
+  return { min: service.minQuantity, max, boundBySlot: slotHours < service.maxQuantity };
+}
+
+/** The quantity field's schema for those limits. */
+export const quantitySchema = (limits: { min: number; max: number }) =>
+  z.number().int().min(limits.min).max(limits.max);
+
 const idempotencyKey = z
   .string()
   .min(8)

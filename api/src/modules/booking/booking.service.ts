@@ -80,7 +80,8 @@ const p = (name: string) => sql.placeholder(name);
  */
 export const bookingStatement = sql`
   WITH offer AS (
-    SELECT sv.*, m.name AS merchant_name
+    SELECT sv.*, m.name AS merchant_name,
+           (extract(epoch FROM s.ends_at - s.starts_at) / 60)::int AS slot_minutes
       FROM ${slots} s
       JOIN ${services} sv ON sv.id = s.service_id
       JOIN ${merchants} m ON m.id = sv.merchant_id
@@ -97,6 +98,9 @@ export const bookingStatement = sql`
       FROM offer
      WHERE NOT EXISTS (SELECT 1 FROM earlier)
        AND ${p('quantity')}::int BETWEEN min_quantity AND max_quantity
+       -- Hours booked fit in the slot: a 2-hour slot sells at most 2 hours.
+       AND (pricing_unit <> 'per_hour' OR category = 'meal_delivery'
+            OR ${p('quantity')}::int * 60 <= slot_minutes)
        AND (category <> 'temporary_care' OR ${p('careRecipient')}::jsonb IS NOT NULL)
   ), taken AS (
     UPDATE ${slots} SET booked = booked + wanted.seats
@@ -149,8 +153,16 @@ async function replay(
   return { ...(await orderViewById(db, orderId)), replayed: true };
 }
 
+/** A visit sold by the hour (housekeeping, care): its hours must fit in the slot. */
+const bookedByTheHour = (service: typeof services.$inferSelect) =>
+  service.pricingUnit === 'per_hour' && service.category !== 'meal_delivery';
+
 /** Why the service refused the booking as asked, if it did. */
-function refusal(service: typeof services.$inferSelect, input: CreateBookingInput) {
+function refusal(
+  service: typeof services.$inferSelect,
+  input: CreateBookingInput,
+  slotMinutes: number,
+) {
   if (input.quantity < service.minQuantity || input.quantity > service.maxQuantity) {
     return new BadRequest(
       'quantity_out_of_range',
@@ -160,6 +172,14 @@ function refusal(service: typeof services.$inferSelect, input: CreateBookingInpu
   }
   if (service.category === 'temporary_care' && !input.careRecipient) {
     return new BadRequest('care_recipient_required', 'Tell us who will be cared for');
+  }
+  const hoursInSlot = Math.floor(slotMinutes / 60);
+  if (bookedByTheHour(service) && input.quantity > hoursInSlot) {
+    return new BadRequest(
+      'quantity_exceeds_slot',
+      `This time slot holds at most ${hoursInSlot} hours`,
+      { field: 'quantity', max: hoursInSlot },
+    );
   }
   return null;
 }
@@ -218,7 +238,7 @@ export async function createBooking(
   const { placed, slot } = outcome;
   if (!placed || !slot) {
     throw (
-      refusal(service, { ...input, careRecipient }) ??
+      refusal(service, { ...input, careRecipient }, Number(outcome.offer.slot_minutes)) ??
       (await whyNotBookable(db, input.slotId, service.bookingCutoffMinutes))
     );
   }
