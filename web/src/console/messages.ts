@@ -84,6 +84,11 @@ const zhCN = {
     bps: '平台费率',
     unsettled: '未结算',
     settled: '已结算',
+    search: '订单号、住户手机号或姓名',
+    find: '查找',
+    orderNo: '订单号',
+    resident: '住户',
+    service: '服务',
   },
   order: {
     title: '订单账目',
@@ -364,6 +369,11 @@ const en: ConsoleMessages = {
     bps: 'Platform rate',
     unsettled: 'Unsettled',
     settled: 'Settled',
+    search: 'Order number, resident phone or name',
+    find: 'Find',
+    orderNo: 'Order no.',
+    resident: 'Resident',
+    service: 'Service',
   },
   order: {
     title: 'Order ledger',

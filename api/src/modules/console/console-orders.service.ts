@@ -8,6 +8,17 @@ import { companyScope, orderInScope } from '../identity/tenant-scope';
 import type { ConsoleOrdersInput } from './console.schema';
 
 /**
+ * Orders a clerk is looking for: by order number, by the resident's phone number (the whole of it
+ * or its last digits), or by part of the resident's name. LIKE wildcards in the text match
+ * themselves.
+ */
+function orderSearch(q: string) {
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const phone = /^\d{4,11}$/.test(q) ? sql`OR r.phone LIKE ${`%${q}`}` : sql``;
+  return sql`AND (o.order_no = ${q.toUpperCase()} ${phone} OR r.display_name ILIKE ${like})`;
+}
+
+/**
  * `console.orders`: the orders behind a revenue-share row — earned in [from, to) in the company's
  * communities, newest first — with their split and the statement that settled them, if any.
  */
@@ -20,14 +31,18 @@ export async function listConsoleOrders(
   const { rows } = await db.execute<Row>(sql`
     SELECT o.id, o.order_no, o.status, o.category, o.merchant_id, m.name AS merchant_name, o.total_fen, o.refund_fen,
            o.merchant_share_fen, o.platform_share_fen, o.platform_bps, o.created_at, o.paid_at, o.earned_at,
-           o.address_snapshot, sl.statement_id
+           o.address_snapshot, sl.statement_id, r.display_name AS resident_name,
+           s.title_zh AS service_title_zh, s.title_en AS service_title_en
       FROM orders o
       JOIN merchants m ON m.id = o.merchant_id
+      JOIN users r ON r.id = o.resident_id
+      JOIN services s ON s.id = o.service_id
       LEFT JOIN statement_lines sl ON sl.order_id = o.id
      WHERE ${orderInScope('o', companyScope(actor.companyId))}
        AND o.earned_at >= ${input.from}::timestamptz AND o.earned_at < ${input.to}::timestamptz
        ${input.merchantId ? sql`AND o.merchant_id = ${input.merchantId}` : sql``}
        ${input.category ? sql`AND o.category = ${input.category}` : sql``}
+       ${input.q ? orderSearch(input.q) : sql``}
        ${cursor ? sql`AND (o.earned_at, o.id) < (${cursor.key}::timestamptz, ${cursor.id}::uuid)` : sql``}
      ORDER BY o.earned_at DESC, o.id DESC
      LIMIT ${input.limit + 1}`);
@@ -46,6 +61,9 @@ export async function listConsoleOrders(
         merchantId: String(r.merchant_id),
         merchantName: String(r.merchant_name),
         address: String(r.address_snapshot),
+        residentName: String(r.resident_name),
+        serviceTitleZh: String(r.service_title_zh),
+        serviceTitleEn: String(r.service_title_en),
         grossFen,
         refundFen,
         netFen: grossFen - refundFen,

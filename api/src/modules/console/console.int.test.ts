@@ -1,4 +1,4 @@
-import { auditLog, merchants as merchantsTable, orders, statements } from '@cgp/db';
+import { auditLog, merchants as merchantsTable, orders, statements, users } from '@cgp/db';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,6 +214,21 @@ describe('console authorization', () => {
       share.rows.find((r) => r.key === market.merchant.id)!.platformFen,
     );
     expect(rows.items.every((o) => o.statementId === statementId)).toBe(true);
+    // Resident and service names come with each order, and a clerk finds an order by its number,
+    // the resident's phone (or its last digits) or part of the resident's name.
+    const [residentRow] = await deps.db
+      .select({ phone: users.phone, name: users.displayName })
+      .from(users)
+      .where(eq(users.id, market.resident.id));
+    expect(rows.items[0]).toMatchObject({ residentName: residentRow!.name });
+    expect(rows.items[0]!.serviceTitleZh).toBeTruthy();
+    const found = async (q: string) =>
+      (await auditorCaller.console.orders({ ...range, q })).items.map((o) => o.id).sort();
+    expect(await found(confirmed.orderNo)).toEqual([confirmed.id]);
+    expect(await found(residentRow!.phone)).toEqual([confirmed.id, disputed.id].sort());
+    expect(await found(residentRow!.phone.slice(-4))).toEqual([confirmed.id, disputed.id].sort());
+    expect(await found(residentRow!.name.slice(1))).toEqual([confirmed.id, disputed.id].sort());
+    expect(await found('没有这个人%')).toEqual([]);
     const detail = await auditorCaller.console.order({ id: confirmed.id });
     expect(detail.order).toMatchObject({ grossFen: 10_000, refundFen: 1000, netFen: 9000 });
     expect(detail.refunds).toEqual([expect.objectContaining({ amountFen: 1000 })]);

@@ -16,6 +16,8 @@ export const consoleOrdersInput = z
     to: isoDateTime,
     merchantId: z.string().uuid().optional(),
     category: serviceCategorySchema.optional(),
+    /** An order number, a resident's phone number (or its end), or part of a resident's name. */
+    q: z.string().trim().min(1).max(40).optional(),
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(200).default(50),
   })
