@@ -1,5 +1,5 @@
 import { commissionFor } from '@cgp/api';
-import { callerFor, payOrder, slotStartsIn } from '@cgp/api/testing';
+import { callerFor, slotStartsIn, submitCheckoutPage } from '@cgp/api/testing';
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -32,7 +32,13 @@ async function disputedDeepCleaning() {
     quantity: 1,
     idempotencyKey: randomUUID(),
   });
-  await payOrder(platform.deps, order.id);
+  // Paid at the processor, so the refund the dispute decides has a charge to go back to.
+  const { url } = await resident.payment.checkout({ orderId: order.id });
+  expect((await submitCheckoutPage(url, 'succeeded')).status).toBe(200);
+  await platform.deps.sandbox.waitForWebhooks();
+  await expect
+    .poll(async () => (await resident.order.get({ id: order.id })).status, POLL)
+    .toBe('paid');
   // The day of service comes: the slot begins in 10 minutes, so the merchant may start.
   await slotStartsIn(platform.deps, row!.slot, 10);
   const owner = await callerFor(platform.deps, row!.owner);
