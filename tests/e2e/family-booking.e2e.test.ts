@@ -110,6 +110,10 @@ describe('家人代订 on 390×844 phones', () => {
       await hers.waitFor();
       expect(await hers.getByTestId('order-card-family').innerText()).toBe('家人为您预约');
       expect(await hers.innerText()).toContain('老人陪护');
+      // The acceptance countdown, as on the booker's card.
+      expect(await hers.getByTestId('order-countdown').innerText()).toMatch(
+        /^\d{1,2}:\d{2} 内商家接单，超时自动全额退款$/,
+      );
       await screenshot(mother.page, 'family-orders-mother-zh', { fullPage: false });
       await hers.click();
       await mother.page.waitForURL(new RegExp(`/orders/${orderId}$`));

@@ -168,6 +168,8 @@ describe('booking for a family member (家人代订)', () => {
 
     // Once paid, the merchant's acceptance is news to the mother as well.
     await payOrder(deps, order.id);
+    const paid = await asMother.order.get({ id: order.id });
+    expect(Date.parse(paid.acceptDueAt!)).toBeGreaterThan(Date.now());
     await (await callerFor(deps, owner.id)).merchant.orders.accept({ id: order.id });
     const news = await asMother.me.messages.list({ limit: 10 });
     expect(news.items.map((m) => m.event.to)).toEqual(['accepted', 'paid']);
