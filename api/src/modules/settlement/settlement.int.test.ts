@@ -80,7 +80,14 @@ async function confirmedOrder(
   market: Awaited<ReturnType<PaymentTestDeps['factories']['createMarketplace']>>,
   quantity = 1,
 ) {
-  const slot = await deps.factories.createSlot({ serviceId: market.service.id, capacity: 50 });
+  // A visit books no more hours than its slot lasts: the slot is as long as the order.
+  const startsAt = new Date(Date.now() + 24 * 3_600_000);
+  const slot = await deps.factories.createSlot({
+    serviceId: market.service.id,
+    capacity: 50,
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + Math.max(2, quantity) * 3_600_000),
+  });
   const order = await bookSlot(deps, market.resident.id, slot.id, { quantity });
   await payOrder(deps, order.id);
   await slotStartsIn(deps, slot.id, 10);
