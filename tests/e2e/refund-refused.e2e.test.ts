@@ -88,6 +88,10 @@ describe('a refund the processor refused', () => {
       await failed.getByText('退款失败').waitFor();
       await failed.getByText('退款遇到问题，物业会尽快处理').waitFor();
       expect(await failed.innerText()).toContain('¥');
+      // The order's headline does not claim the money went back.
+      const hero = await page.getByTestId('order-hero').innerText();
+      expect(hero).toContain('退款暂未成功');
+      expect(hero).not.toContain('已原路退回');
       expect(await horizontalOverflow(page)).toBe(0);
       await screenshot(page, 'refund-refused-order-390');
       expect(phone.errors).toEqual([]);

@@ -9,6 +9,7 @@ import {
   shownReason,
   statusTones,
   timelineKey,
+  refundState,
 } from './orders';
 
 describe('order statuses', () => {
@@ -117,5 +118,25 @@ describe('waiting for the payment webhook', () => {
   it('polls fast while confirming, slowly after, not at all when done', () => {
     expect(paymentPollMs('confirming')).toBeLessThan(paymentPollMs('slow') as number);
     expect(paymentPollMs(null)).toBe(false);
+  });
+});
+
+describe('refundState', () => {
+  const of = (...statuses: string[]) => refundState(statuses.map((status) => ({ status })));
+  it('says a refused refund first, then one on its way, then money back', () => {
+    expect(of()).toBeNull();
+    expect(of('succeeded')).toBe('done');
+    expect(of('succeeded', 'pending')).toBe('pending');
+    expect(of('pending', 'failed', 'succeeded')).toBe('failed');
+  });
+
+  it('words every state on the order page in both languages', () => {
+    for (const messages of [zhCN, en]) {
+      for (const key of ['rejectedPending', 'slaRejectedPending', 'refundFailed'] as const) {
+        expect(messages.statusHint[key]).toBeTruthy();
+      }
+    }
+    expect(zhCN.statusHint.rejected).toContain('已原路退回');
+    expect(zhCN.statusHint.rejectedPending).toContain('将原路退回');
   });
 });

@@ -116,3 +116,17 @@ export function paymentPollMs(wait: PaymentWait): number | false {
   if (wait === 'slow') return 5_000;
   return false;
 }
+
+/** Where an order's refund stands for the resident: on its way, back with them, or refused. */
+export type RefundState = 'pending' | 'done' | 'failed';
+
+/**
+ * The order's refunds as one state. A refund the processor refused wins (the money has not gone
+ * back, whatever else did), then one still on its way; `null` when nothing is being refunded.
+ */
+export function refundState(refunds: readonly { status: string }[]): RefundState | null {
+  const statuses = new Set(refunds.map((r) => r.status));
+  if (statuses.has('failed')) return 'failed';
+  if (statuses.has('pending')) return 'pending';
+  return statuses.has('succeeded') ? 'done' : null;
+}
