@@ -143,11 +143,10 @@ describe('resident app at 375×667', () => {
       await slots.first().click();
       expect(await slots.first().getAttribute('aria-checked')).toBe('true');
 
-      // Quantity starts at the minimum (2 hours) and the total follows it.
+      // Quantity starts at the minimum (2 hours), and a 2-hour slot holds no more.
       expect(await page.getByTestId('quantity').innerText()).toBe('2');
       expect(await page.getByTestId('total').innerText()).toBe('¥100.00');
-      await page.getByRole('button', { name: '增加数量' }).click();
-      expect(await page.getByTestId('total').innerText()).toBe('¥150.00');
+      expect(await page.getByRole('button', { name: '增加数量' }).isDisabled()).toBe(true);
 
       // Booking and paying are open (resident-booking.e2e.test.ts goes all the way).
       const submit = page.getByTestId('submit-booking');

@@ -157,7 +157,7 @@ describe('the care booking form, at 390×844', () => {
     try {
       await page.getByRole('link', { name: /^老人陪护/ }).click();
       await page.getByRole('group', { name: '选择日期' }).getByRole('button').nth(2).click();
-      await page.getByRole('radio').first().click();
+      await page.getByRole('radiogroup', { name: '选择时间' }).getByRole('radio').first().click();
 
       const calls: string[] = [];
       page.on('request', (request) => {
