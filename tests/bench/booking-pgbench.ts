@@ -54,6 +54,7 @@ const stand: Record<string, string> = {
   notes: "''",
   allergies: "''",
   careRecipient: 'NULL',
+  familyMemberId: 'NULL',
   paymentTimeoutSeconds: '900',
 };
 const literal = (v: unknown) => `'${String(v).replace(/'/g, "''")}'`;

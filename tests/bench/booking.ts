@@ -75,6 +75,7 @@ const statementCeiling = () =>
         residentId: resident.id,
         unitId: resident.unit.id,
         address: resident.unit.label,
+        familyMemberId: null,
         idempotencyKey: randomUUID(),
         quantity: 1,
         notes: '',
