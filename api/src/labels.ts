@@ -106,6 +106,9 @@ export const LABELS = {
     earning: ['确认收入', 'Earnings recognised'],
     refund: ['退款', 'Refund'],
     payout: ['结算付款', 'Payout'],
+    processor_fee: ['支付通道手续费', 'Processor fee'],
+    dispute: ['拒付争议', 'Chargeback'],
+    transfer_reversal: ['付款被撤回', 'Payout reversed'],
   } satisfies Table<Of<typeof JOURNAL_KINDS>>,
   paymentStatus: {
     open: ['待支付', 'Awaiting payment'],
@@ -130,6 +133,9 @@ export const LABELS = {
     'escrow:order': ['订单托管款', 'Order escrow'],
     'revenue:platform': ['平台收入', 'Platform revenue'],
     'clearing:refunds': ['待支付通道确认的退款', 'Refunds awaiting the processor'],
+    'clearing:payouts': ['待支付通道确认的商户付款', 'Payouts awaiting the processor'],
+    'clearing:disputes': ['拒付争议冻结款', 'Held for chargebacks'],
+    'expense:processor_fees': ['支付通道手续费', 'Processor fees'],
     'payable:merchant': ['应付商户款', 'Payable to merchant'],
   },
   auditAction: {

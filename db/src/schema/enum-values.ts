@@ -17,7 +17,20 @@ export const MERCHANT_STAFF_ROLES = ['owner', 'staff'] as const;
 export const SERVICE_CATEGORIES = ['housekeeping', 'meal_delivery', 'temporary_care'] as const;
 export const MERCHANT_STATUSES = ['pending', 'approved', 'suspended'] as const;
 export const PRICING_UNITS = ['per_visit', 'per_hour', 'per_meal'] as const;
-export const JOURNAL_KINDS = ['payment', 'earning', 'refund', 'payout'] as const;
+/**
+ * `processor_fee`: what the processor kept of a charge or a dispute (its balance transaction's fee);
+ * `dispute`: money a chargeback holds, returns or takes; `transfer_reversal`: a payout the
+ * processor took back from the merchant's account.
+ */
+export const JOURNAL_KINDS = [
+  'payment',
+  'earning',
+  'refund',
+  'payout',
+  'processor_fee',
+  'dispute',
+  'transfer_reversal',
+] as const;
 /**
  * Two-phase postings, as TigerBeetle's transfers: `single` is final when written; `pending` reserves
  * money that must still move at the processor; `post` and `void` are later entries that name the

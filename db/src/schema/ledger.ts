@@ -81,11 +81,19 @@ export const journalEntries = pgTable(
      */
     phase: entryPhase('phase').notNull().default('single'),
     pendingEntryId: uuid('pending_entry_id').references((): AnyPgColumn => journalEntries.id),
+    /**
+     * The processor object whose money this entry books (ch_, re_, tr_, trr_, du_ …), so
+     * reconciliation can match each processor balance transaction to exactly one entry and each
+     * entry that claims processor money to exactly one object. Null for entries that move no
+     * processor money (earnings, pending reservations).
+     */
+    processorObjectId: text('processor_object_id'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
     index('journal_entries_order_idx').on(t.orderId),
     index('journal_entries_refund_idx').on(t.refundId),
+    index('journal_entries_processor_object_idx').on(t.processorObjectId),
     uniqueIndex('journal_entries_resolves_uq').on(t.pendingEntryId),
     check(
       'journal_entries_resolution_ck',

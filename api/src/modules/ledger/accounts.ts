@@ -8,6 +8,12 @@ export const ACCOUNTS = {
    * shares) and waits here until the refund is posted (then it leaves `cash:stripe`) or voided.
    */
   refundsPending: 'clearing:refunds',
+  /** Payouts decided but not yet confirmed by the processor (the two-phase payout's reservation). */
+  payoutsPending: 'clearing:payouts',
+  /** A disputed charge's amount while the dispute is open: held from the merchant's share. */
+  disputesHeld: 'clearing:disputes',
+  /** What the processor keeps: charge fees and dispute fees, the platform's expense. */
+  processorFees: 'expense:processor_fees',
   payable: (merchantId: string) => `payable:merchant:${merchantId}`,
 } as const;
 

@@ -1,4 +1,4 @@
-import { journalEntries, ledgerPostings, type Tx } from '@cgp/db';
+import { journalEntries, type journalKind, ledgerPostings, type Tx } from '@cgp/db';
 
 export interface PostingLine {
   account: string;
@@ -8,13 +8,15 @@ export interface PostingLine {
 }
 
 export interface EntryInput {
-  kind: 'payment' | 'earning' | 'refund' | 'payout';
+  kind: (typeof journalKind.enumValues)[number];
   /** The business event this entry records; posting it a second time changes nothing. */
   idempotencyKey: string;
   orderId?: string;
   refundId?: string;
   statementId?: string;
   memo?: string;
+  /** The processor object whose money this entry books (see journal_entries.processor_object_id). */
+  processorObjectId?: string;
   /** `pending` reserves money the processor must still move; `single` (the default) is final. */
   phase?: 'single' | 'pending';
   lines: PostingLine[];
@@ -56,6 +58,7 @@ export async function insertEntry(
       memo: entry.memo ?? '',
       phase: entry.phase ?? 'single',
       pendingEntryId: entry.pendingEntryId,
+      processorObjectId: entry.processorObjectId,
     })
     .onConflictDoNothing({ target: journalEntries.idempotencyKey })
     .returning({ id: journalEntries.id });
