@@ -82,9 +82,11 @@ export const journalEntries = pgTable(
     phase: entryPhase('phase').notNull().default('single'),
     pendingEntryId: uuid('pending_entry_id').references((): AnyPgColumn => journalEntries.id),
     /**
-     * The processor object whose money this entry books (ch_, re_, tr_, trr_, du_ …), so
-     * reconciliation can match each processor balance transaction to exactly one entry and each
-     * entry that claims processor money to exactly one object. Null for entries that move no
+     * The processor balance transaction (txn_…) whose money this entry books. Every entry that
+     * moves `cash:stripe` names one, and its `cash:stripe` lines sum to that balance transaction's
+     * net (amount − fee; the fee is a line to `expense:processor_fees` in the same entry), so
+     * reconciliation matches each balance transaction to exactly one entry and each entry that
+     * claims processor money to exactly one processor object. Null for entries that move no
      * processor money (earnings, pending reservations).
      */
     processorObjectId: text('processor_object_id'),

@@ -15,7 +15,7 @@ export interface EntryInput {
   refundId?: string;
   statementId?: string;
   memo?: string;
-  /** The processor object whose money this entry books (see journal_entries.processor_object_id). */
+  /** The processor balance transaction (txn_…) this entry books (see journal_entries.processor_object_id). */
   processorObjectId?: string;
   /** `pending` reserves money the processor must still move; `single` (the default) is final. */
   phase?: 'single' | 'pending';
