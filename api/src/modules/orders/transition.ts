@@ -290,6 +290,36 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
   return { order, from, refundFen };
 }
 
+const quoted = (value: string) => sql.raw(`'${value}'`);
+
+/**
+ * `settle`, set-based: the two CTEs (`settled`, `events`) of the settlement statement that move
+ * every order of the CTE `orders` (columns id, merchant_id, status) into its merchant's statement
+ * from the CTE `statements` (columns id, merchant_id), taking states and actor from the `settle`
+ * rule of the one table. An order already settled is left alone; one outside the rule's from-states
+ * (refunded, cancelled with a fee kept) is marked settled without a status change. One statement
+ * for any number of orders, so a settlement run stays one set-based statement.
+ */
+export function settleOrdersSetBased(from: { orders: string; statements: string }): SQL {
+  const rule = ORDER_ACTIONS.settle;
+  const fromStates = sql.join(rule.from.map(quoted), sql`, `);
+  const to = quoted(rule.to);
+  const eligible = sql.identifier(from.orders);
+  const statementsOf = sql.identifier(from.statements);
+  return sql`settled AS (
+        UPDATE orders o
+           SET settled_at = now(), updated_at = now(),
+               status = CASE WHEN o.status IN (${fromStates}) THEN ${to}::order_status ELSE o.status END
+          FROM ${eligible} e
+         WHERE o.id = e.id AND o.settled_at IS NULL
+      ), events AS (
+        INSERT INTO order_events (order_id, actor_kind, from_status, to_status, reason)
+        SELECT e.id, ${quoted(rule.by)}, e.status, ${to}, 'statement ' || st.id
+          FROM ${eligible} e JOIN ${statementsOf} st USING (merchant_id)
+         WHERE e.status IN (${fromStates})
+      )`;
+}
+
 function describeKind(kind: ActorKind): string {
   return {
     resident: 'the resident',

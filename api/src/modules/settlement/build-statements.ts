@@ -2,15 +2,8 @@ import type { Db, Tx } from '@cgp/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { PAYABLE_PREFIX } from '../ledger/accounts';
-import { ORDER_ACTIONS } from '../orders/order-states';
+import { settleOrdersSetBased } from '../orders/transition';
 import { QUEUES } from '../outbox/queues';
-
-/** The `settle` rule of the one transition table, written into the set-based statement. */
-const SETTLE = ORDER_ACTIONS.settle;
-const literal = (value: string) => sql.raw(`'${value}'`);
-const SETTLE_FROM = sql.join(SETTLE.from.map(literal), sql`, `);
-const SETTLE_TO = literal(SETTLE.to);
-const SETTLE_BY = literal(SETTLE.by);
 
 export interface SettlementRun {
   runId: string;
@@ -116,18 +109,7 @@ export function settlementStatement(runId: string, merchantIds?: string[]): SQL 
         SELECT made.id, e.id, e.total_fen, e.refund_fen, e.merchant_share_fen, e.platform_share_fen,
                e.platform_bps
           FROM eligible e JOIN made USING (merchant_id)
-      ), settled AS (
-        UPDATE orders o
-           SET settled_at = now(), updated_at = now(),
-               status = CASE WHEN o.status IN (${SETTLE_FROM}) THEN ${SETTLE_TO}::order_status ELSE o.status END
-          FROM eligible e
-         WHERE o.id = e.id AND o.settled_at IS NULL
-      ), events AS (
-        INSERT INTO order_events (order_id, actor_kind, from_status, to_status, reason)
-        SELECT e.id, ${SETTLE_BY}, e.status, ${SETTLE_TO}, 'statement ' || made.id
-          FROM eligible e JOIN made USING (merchant_id)
-         WHERE e.status IN (${SETTLE_FROM})
-      ), payouts AS (
+      ), ${settleOrdersSetBased({ orders: 'eligible', statements: 'made' })}, payouts AS (
         INSERT INTO outbox (id, queue, name, payload)
         SELECT made.id, ${QUEUES.payouts}, 'pay-statement', jsonb_build_object('statementId', made.id)
           FROM made WHERE made.status = 'pending'
