@@ -159,6 +159,7 @@ export const LABELS = {
     resolveRefund: ['争议退款', 'Dispute refund'],
     duplicate_payment: ['重复付款', 'Duplicate payment'],
     late_payment: ['订单关闭后到账的付款', 'Payment after the order closed'],
+    processor_dashboard: ['支付平台后台退款', 'Refunded at the payment processor'],
     ops: ['运营退款', 'Refund by operations'],
   } as Readonly<Record<string, LabelPair>>,
   /** What happened to an order, by the action that moved it. */

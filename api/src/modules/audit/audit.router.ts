@@ -10,7 +10,7 @@ import { revenueShare } from './revenue-share.service';
 export const auditRouter = {
   /** The company's own books for its staff; the whole deployment's for the operator. */
   invariants: operatorProcedure.query(({ ctx }) =>
-    checkInvariants(ctx.db, tenantScopeOf(ctx.actor)),
+    checkInvariants(ctx.db, tenantScopeOf(ctx.actor), ctx.payments?.stripe),
   ),
   /** The latest nightly reconciliations against the processor, as far as the scope reaches. */
   reconciliation: operatorProcedure.query(({ ctx }) =>

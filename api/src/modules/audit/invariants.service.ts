@@ -1,5 +1,6 @@
 import type { DbOrTx } from '@cgp/db';
 import { sql, type SQL } from 'drizzle-orm';
+import type Stripe from 'stripe';
 import {
   merchantInScope,
   orderIdInScope,
@@ -111,7 +112,8 @@ function checksFor(scope: TenantScope): Check[] {
     {
       name: 'orders_ledger_processor_reconcile',
       // cash = money in (paid orders, and duplicate payments) − refunds the processor confirmed −
-      // payouts, seen from orders, ledger and processor records
+      // payouts − what the processor kept (fees) and took for chargebacks, seen from orders,
+      // ledger and processor records
       breaches: sql`
         WITH figures AS (
           SELECT
@@ -124,7 +126,13 @@ function checksFor(scope: TenantScope): Check[] {
             - (SELECT coalesce(sum(amount_fen), 0) FROM refunds
                 WHERE status = 'succeeded' AND ${orderIdInScope(sql`order_id`, scope)})
             - (SELECT coalesce(sum(payout_fen), 0) FROM statements
-                WHERE status = 'paid' AND ${merchantInScope(sql`merchant_id`, scope)}) AS order_cash,
+                WHERE status = 'paid' AND ${merchantInScope(sql`merchant_id`, scope)})
+            - (SELECT coalesce(sum(amount_fen), 0) FROM ledger_postings
+                WHERE account = ${ACCOUNTS.processorFees} AND ${postings})
+            + (SELECT coalesce(sum(p.amount_fen), 0) FROM ledger_postings p
+                JOIN journal_entries e ON e.id = p.entry_id AND e.kind = 'dispute'
+                WHERE p.account IN (${ACCOUNTS.cash}, ${ACCOUNTS.processorFees})
+                  AND ${orderIdInScope(sql`p.order_id`, scope)}) AS order_cash,
             (SELECT count(*) FROM statements WHERE status = 'paid' AND transfer_id IS NULL
                 AND ${merchantInScope(sql`merchant_id`, scope)}) AS untracked_transfers
         )
@@ -135,13 +143,50 @@ function checksFor(scope: TenantScope): Check[] {
   ];
 }
 
+/** The platform's whole balance at the processor in fen: available and pending, in CNY. */
+async function processorBalanceFen(stripe: Stripe): Promise<number> {
+  const balance = await stripe.balance.retrieve();
+  return [...balance.available, ...balance.pending]
+    .filter((part) => part.currency.toLowerCase() === 'cny')
+    .reduce((sum, part) => sum + part.amount, 0);
+}
+
+/**
+ * `cash:stripe` is the platform's balance at the processor, to the fen (SPEC §4). The processor
+ * keeps one balance for the whole deployment, so only the deployment's books can be held to it;
+ * a company's share of that balance is reconciliation's to show, object by object.
+ */
+async function cashMatchesProcessor(db: DbOrTx, stripe: Stripe): Promise<InvariantCheck> {
+  const name = 'cash_matches_processor_balance';
+  const { rows } = await db.execute<{ cash: string }>(
+    sql`SELECT coalesce(sum(amount_fen), 0)::text AS cash FROM ledger_postings WHERE account = ${ACCOUNTS.cash}`,
+  );
+  const ledger = Number(rows[0]?.cash ?? 0);
+  let processor: number;
+  try {
+    processor = await processorBalanceFen(stripe);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { name, ok: false, detail: `the processor's balance could not be read: ${reason}` };
+  }
+  return ledger === processor
+    ? { name, ok: true, detail: 'holds' }
+    : {
+        name,
+        ok: false,
+        detail: `cash: ledger ${ledger}, processor balance ${processor} (difference ${ledger - processor})`,
+      };
+}
+
 /**
  * `audit.invariants`: the SPEC §4 invariants, each checked in SQL over the scope (a company's
- * books for its staff, the whole deployment for the operator), with any breach described.
+ * books for its staff, the whole deployment for the operator), with any breach described. Given
+ * the processor, the deployment's check also holds `cash:stripe` to the processor's balance.
  */
 export async function checkInvariants(
   db: DbOrTx,
   scope: TenantScope = { kind: 'deployment' },
+  processor?: Stripe,
 ): Promise<{ ok: boolean; checks: InvariantCheck[] }> {
   const checks: InvariantCheck[] = [];
   for (const check of checksFor(scope)) {
@@ -152,5 +197,7 @@ export async function checkInvariants(
       detail: rows.length ? check.describe(rows) : 'holds',
     });
   }
+  if (processor && scope.kind === 'deployment')
+    checks.push(await cashMatchesProcessor(db, processor));
   return { ok: checks.every((c) => c.ok), checks };
 }

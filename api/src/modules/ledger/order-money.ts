@@ -5,6 +5,7 @@ import { QUEUES } from '../outbox/queues';
 import { ACCOUNTS } from './accounts';
 import { commissionFor } from './commission';
 import { postEntry } from './post';
+import { processorCashLines, type ProcessorMoney } from './processor-cash';
 import { reserveRefund } from './refund-postings';
 import { split } from './split';
 
@@ -12,9 +13,16 @@ type Order = typeof orders.$inferSelect;
 
 /**
  * A payment arrived for an order: freeze on the order the commission in force `at` (when the
- * payment was created at the processor), and post Dr cash / Cr escrow for the total.
+ * payment was created at the processor), and post Dr cash / Cr escrow for the total, booking the
+ * charge's balance transaction `money`: cash by its net, its fee to the platform's expense. Fees
+ * never touch the order's split.
  */
-export async function recordPayment(tx: Tx, order: Order, at = new Date()): Promise<Order> {
+export async function recordPayment(
+  tx: Tx,
+  order: Order,
+  at = new Date(),
+  money: ProcessorMoney | null = null,
+): Promise<Order> {
   const [merchant] = await tx
     .select({ companyId: merchants.companyId })
     .from(merchants)
@@ -35,8 +43,9 @@ export async function recordPayment(tx: Tx, order: Order, at = new Date()): Prom
     idempotencyKey: `payment:${order.id}`,
     orderId: order.id,
     memo: 'payment received',
+    processorObjectId: money?.balanceTransactionId,
     lines: [
-      { account: ACCOUNTS.cash, amountFen: order.totalFen },
+      ...processorCashLines(order.totalFen, money),
       { account: ACCOUNTS.escrow, amountFen: -order.totalFen },
     ],
   });
@@ -56,41 +65,55 @@ export async function recordRefund(tx: Tx, order: Order, amountFen: number, caus
     .insert(refunds)
     .values({ orderId: order.id, amountFen, cause })
     .returning();
-  if (!order.earnedAt) {
-    await reserveRefund(
-      tx,
-      refund!,
-      [{ account: ACCOUNTS.escrow, amountFen }],
-      `refund before earning (${cause})`,
-    );
-  } else {
-    const now = split(order.totalFen - order.refundFen, order.platformBps!);
-    const merchantDelta = order.merchantShareFen! - now.merchantFen;
-    const platformDelta = order.platformShareFen! - now.platformFen;
-    await reserveRefund(
-      tx,
-      refund!,
-      [
-        {
-          account: ACCOUNTS.payable(order.merchantId),
-          amountFen: merchantDelta,
-          merchantId: order.merchantId,
-        },
-        { account: ACCOUNTS.revenue, amountFen: platformDelta },
-      ],
-      `refund after earning (${cause})`,
-    );
-    await tx
-      .update(orders)
-      .set({ merchantShareFen: now.merchantFen, platformShareFen: now.platformFen })
-      .where(eq(orders.id, order.id));
-  }
+  await reserveOrderRefund(tx, order, refund!, cause);
   await enqueue(tx, {
     queue: QUEUES.payments,
     name: 'refund',
     payload: { refundId: refund!.id, orderId: order.id, amountFen },
   });
   return refund!;
+}
+
+/**
+ * The `pending` posting of an order's refund row: out of escrow before the order earned anything,
+ * afterwards out of the shares, recomputed from the new net by the one split (the order's shares
+ * are updated with it). `order` must already carry the increased `refundFen`.
+ */
+export async function reserveOrderRefund(
+  tx: Tx,
+  order: Order,
+  refund: typeof refunds.$inferSelect,
+  cause: string,
+): Promise<void> {
+  if (!order.earnedAt) {
+    await reserveRefund(
+      tx,
+      refund,
+      [{ account: ACCOUNTS.escrow, amountFen: refund.amountFen }],
+      `refund before earning (${cause})`,
+    );
+    return;
+  }
+  const now = split(order.totalFen - order.refundFen, order.platformBps!);
+  const merchantDelta = order.merchantShareFen! - now.merchantFen;
+  const platformDelta = order.platformShareFen! - now.platformFen;
+  await reserveRefund(
+    tx,
+    refund,
+    [
+      {
+        account: ACCOUNTS.payable(order.merchantId),
+        amountFen: merchantDelta,
+        merchantId: order.merchantId,
+      },
+      { account: ACCOUNTS.revenue, amountFen: platformDelta },
+    ],
+    `refund after earning (${cause})`,
+  );
+  await tx
+    .update(orders)
+    .set({ merchantShareFen: now.merchantFen, platformShareFen: now.platformFen })
+    .where(eq(orders.id, order.id));
 }
 
 /**
@@ -104,14 +127,16 @@ export async function refundDuplicatePayment(
   order: Order,
   paymentIntentId: string,
   amountFen: number,
+  money: ProcessorMoney | null = null,
 ): Promise<void> {
   const booked = await postEntry(tx, {
     kind: 'payment',
     idempotencyKey: `payment:${order.id}:${paymentIntentId}`,
     orderId: order.id,
     memo: `duplicate payment ${paymentIntentId}`,
+    processorObjectId: money?.balanceTransactionId,
     lines: [
-      { account: ACCOUNTS.cash, amountFen },
+      ...processorCashLines(amountFen, money),
       { account: ACCOUNTS.escrow, amountFen: -amountFen },
     ],
   });

@@ -2,6 +2,7 @@ import { journalEntries, ledgerPostings, orders, type refunds, type Tx } from '@
 import { and, eq, sql } from 'drizzle-orm';
 import { ACCOUNTS } from './accounts';
 import { insertEntry, type PostingLine } from './post';
+import { processorCashLines, type ProcessorMoney } from './processor-cash';
 
 type Refund = Pick<
   typeof refunds.$inferSelect,
@@ -58,9 +59,14 @@ async function pendingEntryOf(tx: Tx, refund: Refund, attempt = refund.attempt) 
 
 /**
  * The processor confirmed the refund: the reserved amount leaves `clearing:refunds` and
- * `cash:stripe`. Call it in the transaction that moves the refund row to `succeeded`.
+ * `cash:stripe`, booking the refund's balance transaction `money` (cash by its net, any fee to the
+ * platform's expense). Call it in the transaction that moves the refund row to `succeeded`.
  */
-export async function postRefund(tx: Tx, refund: Refund): Promise<void> {
+export async function postRefund(
+  tx: Tx,
+  refund: Refund,
+  money: ProcessorMoney | null,
+): Promise<void> {
   const pending = await pendingEntryOf(tx, refund);
   if (!pending) return;
   await insertEntry(tx, {
@@ -71,11 +77,47 @@ export async function postRefund(tx: Tx, refund: Refund): Promise<void> {
     orderId: refund.orderId,
     refundId: refund.id,
     memo: 'refund confirmed by the processor',
+    processorObjectId: money?.balanceTransactionId,
     lines: [
       { account: ACCOUNTS.refundsPending, amountFen: refund.amountFen },
-      { account: ACCOUNTS.cash, amountFen: -refund.amountFen },
+      ...processorCashLines(-refund.amountFen, money),
     ],
   });
+}
+
+/**
+ * A refund the processor confirmed and later reported failed (the money came back to the
+ * platform's balance, the resident never got it): a new entry, never a change to the old ones,
+ * books the failure's balance transaction `money` into `cash:stripe` and gives the amount back to
+ * where the refund took it from (escrow, or the merchant's payable and the platform's revenue),
+ * and the order's refunded amount and shares return to what they were. From there it is a refund
+ * the processor refused: ops can retry it. Call it in the transaction that marks the row failed.
+ */
+export async function returnFailedRefund(
+  tx: Tx,
+  refund: Refund,
+  money: ProcessorMoney | null,
+): Promise<void> {
+  const pending = await pendingEntryOf(tx, refund);
+  if (!pending) return;
+  const taken = pending.lines.filter((l) => l.account !== ACCOUNTS.refundsPending);
+  const returned = await insertEntry(tx, {
+    kind: 'refund',
+    idempotencyKey: `${refundEntryKey(refund.id, refund.attempt)}:failed`,
+    orderId: refund.orderId,
+    refundId: refund.id,
+    memo: 'refund failed after the processor had confirmed it: the money came back',
+    processorObjectId: money?.balanceTransactionId,
+    lines: [
+      ...processorCashLines(refund.amountFen, money),
+      ...taken.map((l) => ({
+        account: l.account,
+        amountFen: -l.amountFen,
+        merchantId: l.merchantId ?? undefined,
+      })),
+    ],
+  });
+  if (returned) await giveBackToOrder(tx, refund, taken);
 }
 
 /** The order's own refunds move its refunded amount and shares; a duplicate payment's do not. */
@@ -113,8 +155,17 @@ export async function voidRefund(tx: Tx, refund: Refund): Promise<void> {
       merchantId: l.merchantId ?? undefined,
     })),
   });
-  if (!voided || !movesOrder(refund)) return;
-  const shares = shareDeltas(pending.lines);
+  if (voided) await giveBackToOrder(tx, refund, pending.lines);
+}
+
+/** The order's refunded amount and shares as they were before the refund took `lines`. */
+async function giveBackToOrder(
+  tx: Tx,
+  refund: Refund,
+  lines: { account: string; amountFen: number }[],
+): Promise<void> {
+  if (!movesOrder(refund)) return;
+  const shares = shareDeltas(lines);
   await tx
     .update(orders)
     .set({

@@ -5,6 +5,7 @@ import { RING_SLA } from '../delivery/service-circle';
 import { recordSlaBreach } from '../delivery/sla-breaches';
 import { enqueue } from '../outbox/outbox';
 import { recordEarning, recordPayment, recordRefund } from '../ledger/order-money';
+import type { ProcessorMoney } from '../ledger/processor-cash';
 import { QUEUES, TIMER_JOBS } from '../outbox/queues';
 import { cancellationTerms } from './cancellation';
 import { ORDER_ACTIONS, type ActorKind, type OrderAction, type OrderStatus } from './order-states';
@@ -34,6 +35,8 @@ export interface TransitionInput {
   refundFen?: number;
   /** For `pay`: when the payment was created at the processor (the commission in force then). */
   paymentCreatedAt?: Date;
+  /** For `pay`: the charge's balance transaction (its id and the processor's fee). */
+  paymentMoney?: ProcessorMoney | null;
   now?: Date;
 }
 
@@ -252,7 +255,9 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
       .where(eq(slots.id, order.slotId));
   }
   let latest = order;
-  if (input.action === 'pay') latest = await recordPayment(tx, order, input.paymentCreatedAt);
+  if (input.action === 'pay') {
+    latest = await recordPayment(tx, order, input.paymentCreatedAt, input.paymentMoney ?? null);
+  }
   if (refundFen > 0) await recordRefund(tx, latest, refundFen, input.action);
   // What is left of a paid order's money is earned when it is confirmed, or when it closes
   // keeping something (a late-cancellation fee, a partial refund after a dispute).

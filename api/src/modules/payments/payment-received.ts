@@ -5,7 +5,7 @@ import type { Logger } from '../../logger';
 import { recordPayment, recordRefund, refundDuplicatePayment } from '../ledger/order-money';
 import { transitionOrder, type OrderTimers } from '../orders/transition';
 import { paymentMismatches } from './payment-checks';
-import { idOf, ourId } from './processor-refs';
+import { chargeMoneyOf, idOf, ourId } from './processor-refs';
 
 type Order = typeof orders.$inferSelect;
 
@@ -17,7 +17,10 @@ export interface PaymentEffects {
 interface ReceivedPayment {
   orderId: string;
   paymentIntentId: string;
-  /** The PaymentIntent as the processor has it now (fetched, not taken from the event). */
+  /**
+   * The PaymentIntent as the processor has it now (fetched, not taken from the event), its
+   * charge's balance transaction expanded (`PAYMENT_EXPAND`).
+   */
   intent: Stripe.PaymentIntent;
   /** The connected account the event came from; absent for the platform's own. */
   account: string | null;
@@ -72,8 +75,8 @@ async function markAttemptSucceeded(tx: Tx, paid: ReceivedPayment): Promise<bool
  * Money for an order that can no longer take it (it expired while the resident paid): take it
  * into the ledger and give all of it back at once. The order stays expired.
  */
-async function refundLatePayment(tx: Tx, order: Order): Promise<void> {
-  await recordPayment(tx, order);
+async function refundLatePayment(tx: Tx, order: Order, paid: ReceivedPayment): Promise<void> {
+  await recordPayment(tx, order, new Date(paid.intent.created * 1000), chargeMoneyOf(paid.intent));
   const [owed] = await tx
     .update(orders)
     .set({ refundFen: sql`${orders.refundFen} + ${order.totalFen}`, updatedAt: sql`now()` })
@@ -132,11 +135,12 @@ export async function applyReceivedPayment(
       reason: `payment ${paid.paymentIntentId}`,
       // The rule in force when the resident paid, however late the report arrives.
       paymentCreatedAt: new Date(paid.intent.created * 1000),
+      paymentMoney: chargeMoneyOf(paid.intent),
     });
     return 'paid';
   }
   if (!moneyIn) {
-    await refundLatePayment(tx, order);
+    await refundLatePayment(tx, order, paid);
     return 'refunded_late';
   }
   const [other] = await tx
@@ -151,7 +155,13 @@ export async function applyReceivedPayment(
     );
   if (other) {
     // Two sessions paid for one order: the second payment is booked and given back in full.
-    await refundDuplicatePayment(tx, order, paid.paymentIntentId, paid.intent.amount_received);
+    await refundDuplicatePayment(
+      tx,
+      order,
+      paid.paymentIntentId,
+      paid.intent.amount_received,
+      chargeMoneyOf(paid.intent),
+    );
     effects.logger.warn(
       { orderId: order.id, paymentIntentId: paid.paymentIntentId },
       'second payment for an already-paid order: refunded',

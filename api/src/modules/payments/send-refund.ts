@@ -3,7 +3,12 @@ import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { processorOf } from './processor';
 import { isProcessorRefusal } from './processor-errors';
-import { applyProcessorRefunds, attemptOf, failRefund } from './refund-updates';
+import {
+  applyProcessorRefunds,
+  attemptOf,
+  failRefund,
+  withBalanceTransactions,
+} from './refund-updates';
 import type { Payments } from './stripe-client';
 
 export type RefundOutcome =
@@ -30,10 +35,14 @@ export async function processorRefundsFor(
   refundId: string,
 ): Promise<Stripe.Refund[]> {
   const found: Stripe.Refund[] = [];
-  for await (const r of stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) {
+  for await (const r of stripe.refunds.list({
+    payment_intent: paymentIntentId,
+    limit: 100,
+    expand: ['data.balance_transaction'],
+  })) {
     if (r.metadata?.refund_id === refundId) found.push(r);
   }
-  return found;
+  return withBalanceTransactions(stripe, found);
 }
 
 const outcomeOf = (status: string | null): RefundOutcome =>
@@ -102,6 +111,7 @@ export async function sendRefund(
           order_id: refund.orderId,
           attempt: String(refund.attempt),
         },
+        expand: ['balance_transaction'],
       },
       { idempotencyKey: refundIdempotencyKey(refund.id, refund.attempt) },
     );
@@ -111,6 +121,7 @@ export async function sendRefund(
     await markRefundFailed(deps.db, refund.id, reason);
     return { outcome: 'failed', reason };
   }
-  await deps.db.transaction((tx) => applyProcessorRefunds(tx, [created]));
+  const booked = await withBalanceTransactions(stripe, [created]);
+  await deps.db.transaction((tx) => applyProcessorRefunds(tx, booked));
   return outcomeOf(created.status);
 }

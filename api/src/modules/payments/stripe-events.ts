@@ -8,8 +8,8 @@ import { syncConnectedAccount } from './connect-account';
 import { recordExpiredSession, recordFailedAttempt } from './payment-lapsed';
 import { applyPaidSession, applySucceededIntent, type PaymentEffects } from './payment-received';
 import { processorOf } from './processor';
-import { idOf, ourId } from './processor-refs';
-import { applyProcessorRefunds, refundsOfCharge } from './refund-updates';
+import { idOf, ourId, PAYMENT_EXPAND } from './processor-refs';
+import { applyProcessorRefunds, currentRefund, refundsOfCharge } from './refund-updates';
 import type { Payments } from './stripe-client';
 
 interface EventContext {
@@ -22,6 +22,7 @@ interface EventContext {
 /** What an event needs from the processor, fetched before the transaction opens. */
 interface Fetched {
   refunds?: Stripe.Refund[];
+
   /** The PaymentIntent behind a payment of ours: what the processor says was paid, and when. */
   intent?: Stripe.PaymentIntent;
 }
@@ -46,8 +47,18 @@ async function fetchFor(stripe: Stripe, event: Stripe.Event): Promise<Fetched> {
   if (event.type === 'charge.refunded') {
     return { refunds: await refundsOfCharge(stripe, event.data.object) };
   }
+  if (
+    event.type === 'refund.created' ||
+    event.type === 'refund.updated' ||
+    event.type === 'refund.failed' ||
+    event.type === 'charge.refund.updated'
+  ) {
+    return { refunds: [await currentRefund(stripe, event.data.object)] };
+  }
   const intentId = ourPaymentIntent(event);
-  if (intentId) return { intent: await stripe.paymentIntents.retrieve(intentId) };
+  if (intentId) {
+    return { intent: await stripe.paymentIntents.retrieve(intentId, { expand: PAYMENT_EXPAND }) };
+  }
   return {};
 }
 
@@ -72,12 +83,11 @@ async function applyEvent(
     case 'checkout.session.expired':
       return recordExpiredSession(tx, event.data.object);
     case 'charge.refunded':
-      return applyProcessorRefunds(tx, fetched.refunds ?? []);
     case 'refund.created':
     case 'refund.updated':
     case 'refund.failed':
     case 'charge.refund.updated':
-      return applyProcessorRefunds(tx, [event.data.object]);
+      return applyProcessorRefunds(tx, fetched.refunds ?? []);
     case 'account.updated':
       return syncConnectedAccount(tx, event.data.object);
     default:
