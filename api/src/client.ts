@@ -60,6 +60,15 @@ export {
 } from './modules/household/family.schema';
 export { checkoutInput } from './modules/payments/payment.schema';
 export {
+  cartPortions,
+  cartSchema,
+  dishFields,
+  linesInWords,
+  MAX_DISH_PORTIONS,
+  MAX_DISH_PRICE_FEN,
+  type OrderLine,
+} from './modules/menu/menu.schema';
+export {
   assignOrderInput,
   createWorkerInput,
   updateWorkerInput,

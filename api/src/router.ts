@@ -4,6 +4,7 @@ import { catalogRouter } from './modules/catalog/catalog.router';
 import { authRouter } from './modules/identity/auth.router';
 import { merchantLiveOrdersRouter, merchantPortalRouter } from './modules/merchant/merchant.router';
 import { meAddressesRouter, meFamilyRouter } from './modules/household/household.router';
+import { catalogMenuProcedure, merchantDishesRouter } from './modules/menu/menu.router';
 import { meMessagesRouter } from './modules/notifications/me.router';
 import { merchantOrdersRouter } from './modules/orders/merchant-orders.router';
 import { opsRouter } from './modules/orders/ops.router';
@@ -30,13 +31,14 @@ import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   auth: authRouter,
-  catalog: catalogRouter,
+  catalog: router({ ...catalogRouter, menu: catalogMenuProcedure }),
   booking: bookingRouter,
   order: ordersRouter,
   payment: paymentRouter,
   merchant: router({
     orders: { ...merchantOrdersRouter, ...merchantLiveOrdersRouter },
     workers: router(merchantWorkersRouter),
+    dishes: router(merchantDishesRouter),
     ...merchantPortalRouter,
     reviews: router({ ...merchantPortalRouter.reviews, reply: reviewReplyProcedure }),
     quality: router(merchantQualityRouter),

@@ -55,6 +55,7 @@ const stand: Record<string, string> = {
   allergies: "''",
   careRecipient: 'NULL',
   familyMemberId: 'NULL',
+  items: 'NULL',
   paymentTimeoutSeconds: '900',
 };
 const literal = (v: unknown) => `'${String(v).replace(/'/g, "''")}'`;

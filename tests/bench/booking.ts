@@ -76,6 +76,7 @@ const statementCeiling = () =>
         unitId: resident.unit.id,
         address: resident.unit.label,
         familyMemberId: null,
+        items: null,
         idempotencyKey: randomUUID(),
         quantity: 1,
         notes: '',

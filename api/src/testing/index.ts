@@ -3,3 +3,4 @@ export * from './orders';
 export * from './payments';
 export * from './eligible-orders';
 export * from './served-households';
+export * from './menu';

@@ -14,3 +14,4 @@ export * from './order-values';
 export * from './delivery';
 export * from './messages';
 export * from './family';
+export * from './menu';

@@ -20,12 +20,7 @@ import { users } from './identity';
 import { merchants, serviceCategory } from './merchants';
 import { tstzrange, workers } from './delivery';
 import { familyMembers } from './family';
-import {
-  ORDER_ACTOR_KINDS,
-  ORDER_EVENT_KINDS,
-  ORDER_MODES,
-  ORDER_STATUSES,
-} from './order-values';
+import { ORDER_ACTOR_KINDS, ORDER_EVENT_KINDS, ORDER_MODES, ORDER_STATUSES } from './order-values';
 import { communities, serviceRing, units } from './tenancy';
 
 export const orderStatus = pgEnum('order_status', ORDER_STATUSES);
@@ -81,7 +76,8 @@ export const orders = pgTable(
     quantity: integer('quantity').notNull(),
     /** Capacity units the order holds on its slot (meals for meal delivery, else one visit). */
     seats: integer('seats').notNull(),
-    unitPriceFen: bigint('unit_price_fen', { mode: 'number' }).notNull(),
+    /** The price of one unit; none for a menu order, whose lines (`order_items`) price it. */
+    unitPriceFen: bigint('unit_price_fen', { mode: 'number' }),
     totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
     /** What has been or is being given back to the resident. */
     refundFen: bigint('refund_fen', { mode: 'number' }).notNull().default(0),
@@ -140,7 +136,7 @@ export const orders = pgTable(
     check('orders_quantity_ck', sql`${t.quantity} >= 1 AND ${t.seats} >= 1`),
     check(
       'orders_money_ck',
-      sql`${t.unitPriceFen} > 0 AND ${t.totalFen} = ${t.unitPriceFen} * ${t.quantity} AND ${t.refundFen} BETWEEN 0 AND ${t.totalFen}`,
+      sql`${t.totalFen} > 0 AND (${t.unitPriceFen} IS NULL OR (${t.unitPriceFen} > 0 AND ${t.totalFen} = ${t.unitPriceFen} * ${t.quantity})) AND ${t.refundFen} BETWEEN 0 AND ${t.totalFen}`,
     ),
     index('orders_resident_created_idx').on(t.residentId, t.createdAt),
     index('orders_family_unit_idx')
@@ -212,7 +208,10 @@ export const orderReviews = pgTable(
     rating: smallint('rating').notNull(),
     comment: text('comment').notNull().default(''),
     /** Up to six photos the resident uploaded (`POST /uploads` ids). */
-    photoIds: uuid('photo_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    photoIds: uuid('photo_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     /** 系统默认好评: given by the platform 7 days after confirmation; not in the score. */
     automatic: boolean('automatic').notNull().default(false),
     /** The merchant's one reply. */

@@ -147,6 +147,7 @@ export default {
       slot: 'When',
       quantity: 'Quantity',
       unitPrice: 'Unit price',
+      dishes: 'Dishes',
       total: 'Amount',
       refund: 'Refunded',
       resident: 'Resident',
@@ -377,7 +378,8 @@ export default {
   notFound: { title: 'Page not found', back: 'Back to the order queue' },
   workers: {
     title: 'Workers',
-    subtitle: 'People who go out to serve: accepted orders go to whoever is free with the fewest open orders',
+    subtitle:
+      'People who go out to serve: accepted orders go to whoever is free with the fewest open orders',
     create: 'Add worker',
     createTitle: 'Add a worker',
     editTitle: 'Edit worker',

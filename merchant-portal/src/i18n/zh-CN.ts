@@ -134,6 +134,7 @@ export default {
       slot: '服务时间',
       quantity: '数量',
       unitPrice: '单价',
+      dishes: '菜品',
       total: '订单金额',
       refund: '已退款',
       resident: '住户',

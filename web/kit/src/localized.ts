@@ -1,3 +1,4 @@
+import { linesInWords, type OrderLine } from '@cgp/api/client';
 import { useI18n } from 'vue-i18n';
 import { errorMessageKey } from './errors';
 
@@ -7,6 +8,9 @@ export function useLocalized() {
   return {
     pick: (zh: string, en: string | null | undefined): string =>
       locale.value === 'en' && en ? en : zh,
+    /** A menu order's dishes in words: 红烧肉饭 ×2、番茄蛋汤 ×1 (empty for other orders). */
+    lines: (lines: readonly OrderLine[] | null | undefined): string =>
+      linesInWords(lines, locale.value),
   };
 }
 

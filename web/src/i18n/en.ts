@@ -182,7 +182,8 @@ export default {
     arriveWithin: 'Worker arrives',
     minutes: 'within {n} min',
     fromPayment: 'Counted from payment; if nobody accepts in time you are refunded in full',
-    cancelFee: 'Someone is sent at once: cancelling after payment keeps {percent}% of the order as a fee',
+    cancelFee:
+      'Someone is sent at once: cancelling after payment keeps {percent}% of the order as a fee',
     noneFree: 'No one is available right now. Please try again shortly or pick a time',
     noneFreeTitle: 'No one available now',
     tryLater: 'OK',
@@ -214,6 +215,7 @@ export default {
     details: 'Service details',
     money: 'Payment',
     unitPrice: 'Unit price',
+    linePrice: '{price} each',
     total: 'Order total',
     refunded: 'Refunded',
     timeline: 'Progress',

@@ -208,6 +208,7 @@ export default {
     details: '服务信息',
     money: '费用明细',
     unitPrice: '单价',
+    linePrice: '单价 {price}',
     total: '订单金额',
     refunded: '已退款',
     timeline: '订单进度',

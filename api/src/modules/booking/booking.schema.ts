@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cartPortions, cartSchema } from '../menu/menu.schema';
 
 /** Ages a care recipient may have, in whole years (the forms say the same range). */
 export const CARE_AGE = { min: 1, max: 120 } as const;
@@ -35,23 +36,33 @@ const idempotencyKey = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _ only');
 
-export const createBookingInput = z.object({
-  mode: z.literal('slot').optional(),
-  slotId: z.string().uuid(),
-  quantity: z.number().int().min(1).max(1000),
-  notes: z.string().trim().max(500).optional(),
-  /** Meal delivery: what the kitchen must leave out. */
-  allergies: z.string().trim().max(200).optional(),
-  /** Temporary care: who is cared for. Required for that category. */
-  careRecipient: careRecipientSchema.optional(),
-  /**
-   * 家人代订: book for a saved family member, served at their unit. Their saved profile is the
-   * care recipient unless the booking gives one.
-   */
-  familyMemberId: z.string().uuid().optional(),
-  /** Chosen by the client per booking attempt; a retry with the same key returns the same order. */
-  idempotencyKey,
-});
+export const createBookingInput = z
+  .object({
+    mode: z.literal('slot').optional(),
+    slotId: z.string().uuid(),
+    quantity: z.number().int().min(1).max(1000),
+    notes: z.string().trim().max(500).optional(),
+    /** Meal delivery: what the kitchen must leave out. */
+    allergies: z.string().trim().max(200).optional(),
+    /** Temporary care: who is cared for. Required for that category. */
+    careRecipient: careRecipientSchema.optional(),
+    /**
+     * 家人代订: book for a saved family member, served at their unit. Their saved profile is the
+     * care recipient unless the booking gives one.
+     */
+    familyMemberId: z.string().uuid().optional(),
+    /**
+     * Meal delivery from a menu: the dishes and portions for this delivery window. `quantity` is
+     * then the cart's portions, which is what the window's capacity counts.
+     */
+    items: cartSchema.optional(),
+    /** Chosen by the client per booking attempt; a retry with the same key returns the same order. */
+    idempotencyKey,
+  })
+  .refine((input) => !input.items || cartPortions(input.items) === input.quantity, {
+    message: 'The quantity must be the number of portions in the cart',
+    path: ['quantity'],
+  });
 export type CreateBookingInput = z.infer<typeof createBookingInput>;
 
 /** 立即上门 (SPEC §12): no slot; served now by whichever of the merchant's workers is free. */

@@ -1,6 +1,8 @@
 import {
+  dishes,
   merchants,
   orderEvents,
+  orderItems,
   orders,
   outbox,
   serviceCommunities,
@@ -15,9 +17,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { BadRequest, Conflict, isUniqueViolation, NotFound } from '../../errors';
 import type { ResidentActor } from '../identity/actor';
 import { QUEUES, TIMER_JOBS } from '../outbox/queues';
+import { orderLineJson, type OrderLine } from '../orders/order-lines';
 import { orderView, orderViewById } from '../orders/order-view';
 import type { OrderTimers } from '../orders/transition';
 import { familyMemberOf } from '../household/family.service';
+import { cartRefusal } from '../menu/cart';
 import type { CreateBookingInput } from './booking.schema';
 
 /** The unique index that makes an idempotency key good for one order per resident. */
@@ -91,13 +95,33 @@ export const bookingStatement = sql`
   ), earlier AS (
     SELECT id, slot_id, quantity FROM ${orders}
      WHERE resident_id = ${p('residentId')}::uuid AND idempotency_key = ${p('idempotencyKey')}::text
+  ), cart AS (
+    -- A meal cart's lines: dishes on this service's menu that can be ordered, at today's prices.
+    SELECT d.id AS dish_id, d.name_zh, d.name_en, d.price_fen, line.position,
+           (line.item->>'quantity')::int AS quantity
+      FROM jsonb_array_elements(coalesce(${p('items')}::jsonb, '[]'::jsonb))
+             WITH ORDINALITY AS line(item, position)
+      JOIN ${dishes} d ON d.id = (line.item->>'dishId')::uuid
+     WHERE d.service_id = (SELECT id FROM offer) AND d.available AND d.removed_at IS NULL
+  ), basket AS (
+    SELECT count(*)::int AS lines, coalesce(sum(quantity), 0)::int AS portions,
+           coalesce(sum(price_fen * quantity), 0)::bigint AS total_fen
+      FROM cart
   ), wanted AS (
     -- Capacity units: every meal counts for meal delivery; otherwise one visit.
-    SELECT offer.*,
+    SELECT offer.*, basket.total_fen AS cart_total_fen,
            CASE WHEN category = 'meal_delivery' THEN ${p('quantity')}::int ELSE 1 END AS seats
-      FROM offer
+      FROM offer, basket
      WHERE NOT EXISTS (SELECT 1 FROM earlier)
        AND ${p('quantity')}::int BETWEEN min_quantity AND max_quantity
+       -- A menu is ordered by the cart, every line of it, portions adding up to the quantity.
+       AND CASE WHEN ${p('items')}::jsonb IS NULL
+             THEN NOT EXISTS (SELECT 1 FROM ${dishes} d
+                               WHERE d.service_id = offer.id AND d.removed_at IS NULL)
+             ELSE category = 'meal_delivery'
+                  AND basket.lines = jsonb_array_length(${p('items')}::jsonb)
+                  AND basket.portions = ${p('quantity')}::int
+           END
        -- Hours booked fit in the slot: a 2-hour slot sells at most 2 hours.
        AND (pricing_unit <> 'per_hour' OR category = 'meal_delivery'
             OR ${p('quantity')}::int * 60 <= slot_minutes)
@@ -114,13 +138,23 @@ export const bookingStatement = sql`
       care_recipient, family_member_id, idempotency_key, payment_due_at)
     SELECT ${p('residentId')}::uuid, ${p('unitId')}::uuid, ${p('communityId')}::uuid,
       ${p('address')}::text, wanted.merchant_id, wanted.id, taken.id, wanted.category,
-      ${p('quantity')}::int, wanted.seats, wanted.price_fen, wanted.price_fen * ${p('quantity')}::int,
+      ${p('quantity')}::int, wanted.seats,
+      CASE WHEN ${p('items')}::jsonb IS NULL THEN wanted.price_fen END,
+      CASE WHEN ${p('items')}::jsonb IS NULL THEN wanted.price_fen * ${p('quantity')}::int
+           ELSE wanted.cart_total_fen END,
       ${p('notes')}::text,
       CASE WHEN wanted.category = 'meal_delivery' THEN ${p('allergies')}::text ELSE '' END,
       CASE WHEN wanted.category = 'temporary_care' THEN ${p('careRecipient')}::jsonb END,
       ${p('familyMemberId')}::uuid,
       ${p('idempotencyKey')}::text, now() + make_interval(secs => ${p('paymentTimeoutSeconds')}::int)
       FROM taken, wanted
+    RETURNING *
+  ), lined AS (
+    INSERT INTO ${orderItems} (order_id, dish_id, position, name_zh, name_en, unit_price_fen,
+      quantity, line_total_fen)
+    SELECT placed.id, cart.dish_id, cart.position, cart.name_zh, cart.name_en, cart.price_fen,
+           cart.quantity, cart.price_fen * cart.quantity
+      FROM placed, cart
     RETURNING *
   ), logged AS (
     INSERT INTO ${orderEvents} (order_id, actor_kind, actor_id, from_status, to_status, reason)
@@ -134,6 +168,7 @@ export const bookingStatement = sql`
   SELECT (SELECT row_to_json(offer) FROM offer) AS offer,
          (SELECT row_to_json(earlier) FROM earlier) AS earlier,
          (SELECT row_to_json(placed) FROM placed) AS placed,
+         (SELECT json_agg(${orderLineJson} ORDER BY oi.position) FROM lined oi) AS lines,
          (SELECT row_to_json(taken) FROM taken) AS slot`;
 
 /** `bookingStatement` as a named prepared statement. */
@@ -141,6 +176,7 @@ export const placeBooking = preparedSql<{
   offer: Record<string, unknown> | null;
   earlier: { id: string; slot_id: string; quantity: number } | null;
   placed: Record<string, unknown> | null;
+  lines: OrderLine[] | null;
   slot: { starts_at: string; ends_at: string } | null;
 }>('booking_place', bookingStatement);
 
@@ -218,6 +254,7 @@ export async function createBooking(
       notes: input.notes ?? '',
       allergies: input.allergies ?? '',
       careRecipient: careRecipient ? JSON.stringify(careRecipient) : null,
+      items: input.items ? JSON.stringify(input.items) : null,
       paymentTimeoutSeconds: timers.paymentTimeoutSeconds,
     });
   } catch (error) {
@@ -239,6 +276,7 @@ export async function createBooking(
   if (!placed || !slot) {
     throw (
       refusal(service, { ...input, careRecipient }, Number(outcome.offer.slot_minutes)) ??
+      (await cartRefusal(db, service, input.items)) ??
       (await whyNotBookable(db, input.slotId, service.bookingCutoffMinutes))
     );
   }
@@ -260,6 +298,7 @@ export async function createBooking(
     reviewAutomatic: null,
     reviewReply: null,
     reviewPhotoIds: null,
+    lines: outcome.lines,
   });
   return { ...view, replayed: false };
 }

@@ -14,6 +14,7 @@ import { maskPhone } from '../delivery/workers.service';
 import { NotFound } from '../../errors';
 import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import { photoUrl } from '../uploads/uploads.service';
+import { orderLinesOf, type OrderLine } from './order-lines';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -41,6 +42,7 @@ export function selectOrders(db: DbOrTx) {
       reviewAutomatic: orderReviews.automatic,
       reviewReply: orderReviews.reply,
       reviewPhotoIds: orderReviews.photoIds,
+      lines: orderLinesOf,
     })
     .from(orders)
     .innerJoin(services, eq(services.id, orders.serviceId))
@@ -57,9 +59,10 @@ export type OrderViewRow = Awaited<ReturnType<ReturnType<typeof selectOrders>['w
 
 /** An order as the API returns it: plain JSON, ISO timestamps, integer fen. */
 export function orderView(
-  row: Omit<OrderViewRow, 'workerName' | 'workerPhone'> & {
+  row: Omit<OrderViewRow, 'workerName' | 'workerPhone' | 'lines'> & {
     workerName?: string | null;
     workerPhone?: string | null;
+    lines?: OrderLine[] | null;
   },
 ) {
   const o = row.order;
@@ -72,8 +75,11 @@ export function orderView(
     merchantId: o.merchantId,
     category: o.category,
     quantity: o.quantity,
+    /** The price of one unit; null for a menu order, priced by its `lines`. */
     unitPriceFen: o.unitPriceFen,
     totalFen: o.totalFen,
+    /** A menu order's dishes (name and price as sold, portions, line total); empty otherwise. */
+    lines: row.lines ?? [],
     refundFen: o.refundFen,
     address: o.addressSnapshot,
     notes: o.notes,

@@ -1,4 +1,4 @@
-import { orders, payments, services, type Db } from '@cgp/db';
+import { orderItems, orders, payments, services, type Db } from '@cgp/db';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Env } from '../../env';
@@ -24,24 +24,33 @@ function expiresAt(order: Order): number {
   return Math.min(due + STRIPE_MIN_EXPIRY_S + 5 * 60, now + STRIPE_MAX_EXPIRY_S - 60);
 }
 
+type Line = Pick<typeof orderItems.$inferSelect, 'nameZh' | 'unitPriceFen' | 'quantity'>;
+
+/** What the resident pays for: each dish of a menu order, or the service times the quantity. */
+function lineItems(order: Order, serviceName: string, lines: Line[]) {
+  const priced = lines.length
+    ? lines.map((l) => ({
+        name: `${serviceName} · ${l.nameZh}`,
+        unit: l.unitPriceFen,
+        n: l.quantity,
+      }))
+    : [{ name: serviceName, unit: order.unitPriceFen ?? order.totalFen, n: order.quantity }];
+  return priced.map((l) => ({
+    quantity: l.n,
+    price_data: { currency: 'cny', unit_amount: l.unit, product_data: { name: l.name } },
+  }));
+}
+
 function sessionParams(
   order: Order,
   serviceName: string,
+  lines: Line[],
   publicUrl: string,
 ): Stripe.Checkout.SessionCreateParams {
   const orderUrl = `${publicUrl}/orders/${order.id}`;
   return {
     mode: 'payment',
-    line_items: [
-      {
-        quantity: order.quantity,
-        price_data: {
-          currency: 'cny',
-          unit_amount: order.unitPriceFen,
-          product_data: { name: serviceName },
-        },
-      },
-    ],
+    line_items: lineItems(order, serviceName, lines),
     allowed_payment_method_types: ['card', 'alipay', 'wechat_pay'],
     // Stripe requires the WeChat Pay client type; our pages are web pages.
     payment_method_options: { wechat_pay: { client: 'web' } },
@@ -104,9 +113,18 @@ export async function openCheckout(
   }
 
   const name = [row.titleZh, row.titleEn].filter(Boolean).join(' ');
+  const lines = await ctx.db
+    .select({
+      nameZh: orderItems.nameZh,
+      unitPriceFen: orderItems.unitPriceFen,
+      quantity: orderItems.quantity,
+    })
+    .from(orderItems)
+    .where(eq(orderItems.orderId, order.id))
+    .orderBy(orderItems.position);
   // One key per attempt: a retry (or a concurrent click) gets the same session back from Stripe.
   const session = await stripe.checkout.sessions
-    .create(sessionParams(order, name, ctx.env.PUBLIC_URL), {
+    .create(sessionParams(order, name, lines, ctx.env.PUBLIC_URL), {
       idempotencyKey: `checkout_${order.id}_${attempts.length}`,
     })
     .catch((error: unknown) => {

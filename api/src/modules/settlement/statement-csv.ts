@@ -1,4 +1,5 @@
 import { labelOf } from '../../labels';
+import { linesInWords } from '../menu/menu.schema';
 import { BOM, csvLine } from '../../lib/csv';
 import { bpsToPercentText, fenToYuanText as yuan } from '../../lib/money';
 import type { getStatement } from './statements.service';
@@ -28,7 +29,7 @@ export function statementCsv(statement: Statement, timeZone: string) {
   const s = statement;
   const lines = s.lines.map((l) => [
     l.orderNo,
-    l.service.titleZh,
+    l.dishes.length ? `${l.service.titleZh}（${linesInWords(l.dishes)}）` : l.service.titleZh,
     at(l.startsAt),
     labelOf('orderStatus', l.orderStatus),
     yuan(l.grossFen),

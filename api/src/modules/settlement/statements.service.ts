@@ -12,6 +12,7 @@ import { NotFound } from '../../errors';
 import { afterCursor, decodeCursor, page } from '../../lib/cursor';
 import { PAYABLE_PREFIX } from '../ledger/accounts';
 import { split } from '../ledger/split';
+import { orderLinesOf } from '../orders/order-lines';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -82,6 +83,7 @@ export async function getStatement(db: DbOrTx, scope: SQL, id: string) {
       orderNo: orders.orderNo,
       startsAt: slots.startsAt,
       address: orders.addressSnapshot,
+      dishes: orderLinesOf,
     })
     .from(statementLines)
     .innerJoin(orders, eq(orders.id, statementLines.orderId))
@@ -95,6 +97,8 @@ export async function getStatement(db: DbOrTx, scope: SQL, id: string) {
       orderId: l.line.orderId,
       orderNo: l.orderNo,
       service: { titleZh: l.titleZh, titleEn: l.titleEn },
+      /** A menu order's dishes as sold; empty for other orders. */
+      dishes: l.dishes ?? [],
       orderStatus: l.status,
       startsAt: l.startsAt.toISOString(),
       address: l.address,
