@@ -69,6 +69,11 @@ const envSchema = z.object({
    * the sweeper: longer than a refund job's retries take, so only a lost or given-up job is redone.
    */
   REFUND_RESEND_SECONDS: positiveInt(10 * 60),
+  /**
+   * A payout still pending this long after it was due (decided, retried, or last sent) is sent
+   * again by the payout sweeper: longer than a payout job's own retries take.
+   */
+  PAYOUT_RESEND_SECONDS: positiveInt(10 * 60),
   /** A job's lock in BullMQ: a killed worker's job is picked up again after about this long. */
   JOB_LOCK_MS: positiveInt(30_000),
   /** How often the outbox relay looks for work to hand to the queues. */

@@ -34,7 +34,7 @@ export {
   markPayoutFailed,
   MerchantNotPayable,
   payStatement,
-  redriveOrphanedPayouts,
+  sweepDuePayouts,
 } from './modules/settlement/pay-statement';
 export { checkInvariants } from './modules/audit/invariants.service';
 export {

@@ -122,11 +122,18 @@ export const LABELS = {
     failed: ['退款失败', 'Refund failed'],
   } satisfies Table<Of<typeof REFUND_STATUSES>>,
   statementStatus: {
-    pending: ['待付款', 'Payout pending'],
-    paid: ['已付款', 'Paid out'],
-    failed: ['付款失败', 'Payout failed'],
+    pending: ['付款待支付通道确认', 'Payout awaiting the processor'],
+    paid: ['已付款（已入账）', 'Paid out (posted)'],
+    failed: ['付款失败（预留已退回）', 'Payout failed (reservation returned)'],
     carried: ['结转下期', 'Carried forward'],
   } satisfies Table<Of<typeof STATEMENT_STATUSES>>,
+  /** The two phases of a payout in the ledger (statements, earnings, reports). */
+  payoutPhase: {
+    pending: ['已预留，待支付通道确认', 'Reserved, awaiting the processor'],
+    posted: ['已入账', 'Posted'],
+    voided: ['已撤销，款项退回应付', 'Voided, back in the payable'],
+    none: ['无需付款', 'Nothing to pay'],
+  },
   /** Fixed ledger accounts; `payable:merchant:<id>` is named after its merchant (see accountLabel). */
   account: {
     'cash:stripe': ['支付通道资金', 'Funds at the payment processor'],
@@ -211,6 +218,10 @@ export const LABELS = {
     pending_refunds_reserved: [
       '处理中的退款已预留，已完成或失败的退款不再占用',
       'Refunds in progress are reserved; finished or failed ones hold nothing',
+    ],
+    pending_payouts_reserved: [
+      '待确认的商户付款已预留，已付或失败的付款不再占用',
+      'Payouts awaiting the processor are reserved; paid or failed ones hold nothing',
     ],
     merchant_payable_matches_shares: [
       '应付商户款与商户分成一致',

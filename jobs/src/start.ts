@@ -47,7 +47,7 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
     if (deps.payments) {
       await scheduleCheckoutExpiry(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
       await scheduleRefundSweep(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
-      await schedulePayoutSweep(queueFor(QUEUES.payouts));
+      await schedulePayoutSweep(queueFor(QUEUES.payouts), deps.env.TIMER_SWEEP_SECONDS);
       await scheduleNightlyReconciliation(queueFor(QUEUES.reconciliation), deps.env.TZ_BUSINESS);
     }
     await scheduleDailySettlement(

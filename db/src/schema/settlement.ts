@@ -46,6 +46,12 @@ export const statements = pgTable(
      */
     transferKeyGeneration: integer('transfer_key_generation').notNull().default(0),
     failureReason: text('failure_reason'),
+    /**
+     * When the payout is next due to be attempted (SPEC §6): set when the statement is built, moved
+     * on by the sweeper each time it sends the payout again. A pending statement past it by more
+     * than the resend delay lost its job (Redis flushed, or BullMQ gave it up as stalled).
+     */
+    payoutDueAt: ts('payout_due_at').notNull().defaultNow(),
     createdAt: ts('created_at').notNull().defaultNow(),
     paidAt: ts('paid_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -57,6 +63,7 @@ export const statements = pgTable(
       sql`${t.merchantFen} + ${t.platformFen} = ${t.grossFen} - ${t.refundFen}`,
     ),
     index('statements_merchant_idx').on(t.merchantId, t.createdAt),
+    index('statements_payout_due_idx').on(t.payoutDueAt).where(sql`${t.status} = 'pending'`),
   ],
 );
 

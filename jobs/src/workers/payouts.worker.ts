@@ -1,10 +1,4 @@
-import {
-  markPayoutFailed,
-  payStatement,
-  QUEUES,
-  redriveOrphanedPayouts,
-  type AppDeps,
-} from '@cgp/api';
+import { markPayoutFailed, payStatement, QUEUES, sweepDuePayouts, type AppDeps } from '@cgp/api';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type Stripe from 'stripe';
 import { upsertSchedule } from '../schedule';
@@ -24,7 +18,7 @@ export function payoutsWorker(deps: AppDeps, stripe: Stripe): WorkerDefinition {
     concurrency: 2,
     processor: async (job: Job<{ statementId?: string }>) => {
       if (job.name === SWEEP_JOB) {
-        const redriven = await redriveOrphanedPayouts(deps.db);
+        const redriven = await sweepDuePayouts(deps.db, deps.env.PAYOUT_RESEND_SECONDS);
         if (redriven.length) deps.logger.warn({ statements: redriven }, 'payouts sent again');
         return { redriven: redriven.length };
       }
@@ -43,7 +37,12 @@ export function payoutsWorker(deps: AppDeps, stripe: Stripe): WorkerDefinition {
   };
 }
 
-/** Every five minutes: pending payouts whose job was given up or lost get a new one. */
-export async function schedulePayoutSweep(queue: Queue): Promise<void> {
-  await upsertSchedule(queue, SWEEP_SCHEDULER_ID, { every: 5 * 60_000 }, { name: SWEEP_JOB });
+/** On the timer sweep's period: pending payouts whose job was given up or lost get a new one. */
+export async function schedulePayoutSweep(queue: Queue, everySeconds: number): Promise<void> {
+  await upsertSchedule(
+    queue,
+    SWEEP_SCHEDULER_ID,
+    { every: everySeconds * 1000 },
+    { name: SWEEP_JOB },
+  );
 }

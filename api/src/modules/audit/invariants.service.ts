@@ -79,7 +79,8 @@ function checksFor(scope: TenantScope): Check[] {
     },
     {
       name: 'merchant_payable_matches_shares',
-      // payable = earned merchant shares (already net of refunds) − paid out
+      // payable = earned merchant shares (already net of refunds) − paid out (posted) − payouts
+      // reserved (pending) + transfers the processor reversed (back to the merchant's payable)
       breaches: sql`
         WITH ledger AS (
           SELECT substring(account FROM ${PAYABLE_PREFIX.length + 1}::int)::uuid AS merchant_id, -sum(amount_fen) AS owed
@@ -87,7 +88,9 @@ function checksFor(scope: TenantScope): Check[] {
         ), expected AS (
           SELECT m.id AS merchant_id,
                  coalesce((SELECT sum(merchant_share_fen) FROM orders WHERE merchant_id = m.id AND earned_at IS NOT NULL), 0)
-               - coalesce((SELECT sum(payout_fen) FROM statements WHERE merchant_id = m.id AND status = 'paid'), 0) AS owed
+               - coalesce((SELECT sum(payout_fen) FROM statements WHERE merchant_id = m.id AND status IN ('paid', 'pending')), 0)
+               + coalesce((SELECT -sum(p.amount_fen) FROM ledger_postings p JOIN journal_entries e ON e.id = p.entry_id
+                            WHERE e.kind = 'transfer_reversal' AND p.merchant_id = m.id), 0) AS owed
             FROM merchants m WHERE ${merchantInScope(sql`m.id`, scope)}
         )
         SELECT e.merchant_id::text AS id, e.owed AS expected, coalesce(l.owed, 0) AS ledger
@@ -95,6 +98,22 @@ function checksFor(scope: TenantScope): Check[] {
          WHERE e.owed <> coalesce(l.owed, 0) LIMIT 20`,
       describe: (rows) =>
         `payable differs: ${rows.map((r) => `${String(r.id)} expected ${String(r.expected)}, ledger ${String(r.ledger)}`).join('; ')}`,
+    },
+    {
+      name: 'pending_payouts_reserved',
+      // A payout waiting for the processor holds its amount in clearing; a posted or voided one
+      // (paid, or failed and waiting for ops) holds nothing there.
+      breaches: sql`
+        SELECT s.id::text AS id, s.status, s.payout_fen AS amount, coalesce(-sum(p.amount_fen), 0) AS reserved
+          FROM statements s
+          LEFT JOIN ledger_postings p ON p.statement_id = s.id AND p.account = ${ACCOUNTS.payoutsPending}
+         WHERE ${merchantInScope(sql`s.merchant_id`, scope)}
+           AND EXISTS (SELECT 1 FROM journal_entries e WHERE e.statement_id = s.id AND e.kind = 'payout' AND e.phase = 'pending')
+         GROUP BY s.id
+        HAVING coalesce(-sum(p.amount_fen), 0) <> CASE WHEN s.status = 'pending' THEN s.payout_fen ELSE 0 END
+         LIMIT 20`,
+      describe: (rows) =>
+        `payout reservations differ: ${rows.map((r) => `${String(r.id)} ${String(r.status)} ${String(r.amount)}, reserved ${String(r.reserved)}`).join('; ')}`,
     },
     {
       name: 'revenue_matches_platform_shares',
@@ -132,7 +151,10 @@ function checksFor(scope: TenantScope): Check[] {
             + (SELECT coalesce(sum(p.amount_fen), 0) FROM ledger_postings p
                 JOIN journal_entries e ON e.id = p.entry_id AND e.kind = 'dispute'
                 WHERE p.account IN (${ACCOUNTS.cash}, ${ACCOUNTS.processorFees})
-                  AND ${orderIdInScope(sql`p.order_id`, scope)}) AS order_cash,
+                  AND ${orderIdInScope(sql`p.order_id`, scope)})
+            + (SELECT coalesce(sum(p.amount_fen), 0) FROM ledger_postings p JOIN journal_entries e ON e.id = p.entry_id
+                WHERE e.kind = 'transfer_reversal' AND p.account = ${ACCOUNTS.cash}
+                  AND p.statement_id IN (SELECT id FROM statements WHERE ${merchantInScope(sql`merchant_id`, scope)})) AS order_cash,
             (SELECT count(*) FROM statements WHERE status = 'paid' AND transfer_id IS NULL
                 AND ${merchantInScope(sql`merchant_id`, scope)}) AS untracked_transfers
         )

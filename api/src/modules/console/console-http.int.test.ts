@@ -187,7 +187,7 @@ describe('CSV export', () => {
       () => true,
     );
     expect(statements.kept).toHaveLength(1 + seed.merchantIds.length);
-    expect(statements.kept.slice(1).every((l) => /^[0-9a-f]{8},商户\d,待付款,/.test(l))).toBe(true);
+    expect(statements.kept.slice(1).every((l) => /^[0-9a-f]{8},商户\d,付款待支付通道确认,/.test(l))).toBe(true);
   }, 60_000);
 
   it('exports disputes and the audit log in Beijing time and words, named by their period', async () => {

@@ -4,6 +4,11 @@ import type Stripe from 'stripe';
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
 import { timersFrom } from '../orders/timers';
+import {
+  applyProcessorTransfer,
+  fetchProcessorTransfer,
+  type ProcessorTransfer,
+} from '../settlement/transfer-events';
 import { syncConnectedAccount } from './connect-account';
 import { recordExpiredSession, recordFailedAttempt } from './payment-lapsed';
 import { applyPaidSession, applySucceededIntent, type PaymentEffects } from './payment-received';
@@ -25,6 +30,8 @@ interface Fetched {
 
   /** The PaymentIntent behind a payment of ours: what the processor says was paid, and when. */
   intent?: Stripe.PaymentIntent;
+  /** The transfer a `transfer.*` event is about, as the processor has it now. */
+  transfer?: ProcessorTransfer;
 }
 
 /** The PaymentIntent a payment event of ours is about; none for objects that are not ours. */
@@ -54,6 +61,13 @@ async function fetchFor(stripe: Stripe, event: Stripe.Event): Promise<Fetched> {
     event.type === 'charge.refund.updated'
   ) {
     return { refunds: [await currentRefund(stripe, event.data.object)] };
+  }
+  if (
+    event.type === 'transfer.created' ||
+    event.type === 'transfer.updated' ||
+    event.type === 'transfer.reversed'
+  ) {
+    return { transfer: await fetchProcessorTransfer(stripe, event.data.object.id) };
   }
   const intentId = ourPaymentIntent(event);
   if (intentId) {
@@ -90,8 +104,13 @@ async function applyEvent(
       return applyProcessorRefunds(tx, fetched.refunds ?? []);
     case 'account.updated':
       return syncConnectedAccount(tx, event.data.object);
+    case 'transfer.created':
+    case 'transfer.updated':
+    case 'transfer.reversed':
+      if (fetched.transfer) await applyProcessorTransfer(tx, fetched.transfer);
+      return;
     default:
-      // transfer.* (settlement reconciles them) and everything else: stored, nothing to do.
+      // Everything else: stored, nothing to do.
       return;
   }
 }

@@ -1,7 +1,7 @@
 import type { Db, Tx } from '@cgp/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { PAYABLE_PREFIX } from '../ledger/accounts';
+import { ACCOUNTS, PAYABLE_PREFIX } from '../ledger/accounts';
 import { settleOrdersSetBased } from '../orders/transition';
 import { QUEUES } from '../outbox/queues';
 
@@ -24,9 +24,10 @@ const SETTLEMENT_LOCK = 0x5e771e;
  * A settlement run (SPEC §6) in ONE set-based statement: every eligible order (earned, not settled,
  * no open dispute, merchant able to receive payouts) is grouped by merchant into a statement with
  * its lines; the orders are marked settled with their event rows; each statement with money to pay
- * gets a payout job in the outbox whose id is the statement id. What is owed comes from the
- * ledger, so a negative balance (a refund after a payout) is carried into the payout. The ledger
- * itself is not touched: shares were posted when earned, the payout posts when it is made.
+ * gets a payout job in the outbox whose id is the statement id, and its payout reserved in the
+ * ledger (the pending half of a two-phase payout; it posts when the processor confirms the
+ * transfer). What is owed comes from the ledger, so a negative balance (a refund after a payout)
+ * is carried into the payout; failed statements still claim what they were to pay.
  */
 export async function buildStatements(
   db: Db,
@@ -91,7 +92,7 @@ export function settlementStatement(runId: string, merchantIds?: string[]): SQL 
                coalesce((SELECT -sum(p.amount_fen) FROM ledger_postings p
                           WHERE p.account = ${PAYABLE_PREFIX} || pm.merchant_id::text), 0)
              - coalesce((SELECT sum(s.payout_fen) FROM statements s
-                          WHERE s.merchant_id = pm.merchant_id AND s.status IN ('pending', 'failed')), 0)
+                          WHERE s.merchant_id = pm.merchant_id AND s.status = 'failed'), 0)
                AS balance
           FROM per_merchant pm
       ), made AS (
@@ -103,6 +104,21 @@ export function settlementStatement(runId: string, merchantIds?: string[]): SQL 
                owed.balance - pm.merchant_fen, greatest(owed.balance, 0), pm.order_count
           FROM per_merchant pm JOIN owed USING (merchant_id)
         RETURNING id, merchant_id, status, payout_fen, order_count
+        -- The payout is decided: it is reserved (Dr payable / Cr clearing:payouts) until the
+        -- processor confirms the transfer (posted) or refuses it (voided).
+      ), reserved AS (
+        INSERT INTO journal_entries (kind, idempotency_key, statement_id, memo, phase)
+        SELECT 'payout', 'payout:' || made.id::text, made.id,
+               'payout decided: reserved until the processor confirms the transfer', 'pending'
+          FROM made WHERE made.status = 'pending'
+        RETURNING id, statement_id
+      ), reserved_lines AS (
+        INSERT INTO ledger_postings (entry_id, account, amount_fen, merchant_id, statement_id)
+        SELECT r.id, ${PAYABLE_PREFIX} || made.merchant_id::text, made.payout_fen, made.merchant_id, made.id
+          FROM reserved r JOIN made ON made.id = r.statement_id
+        UNION ALL
+        SELECT r.id, ${ACCOUNTS.payoutsPending}, -made.payout_fen, NULL, made.id
+          FROM reserved r JOIN made ON made.id = r.statement_id
       ), lines AS (
         INSERT INTO statement_lines (statement_id, order_id, gross_fen, refund_fen, merchant_fen,
                                      platform_fen, platform_bps)

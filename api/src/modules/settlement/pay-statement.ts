@@ -1,16 +1,17 @@
-import { merchants, statements, type Db } from '@cgp/db';
+import { merchants, statements, type Db, type Tx } from '@cgp/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { Conflict, NotFound } from '../../errors';
 import { recordAudit } from '../audit/audit-log';
 import type { Actor } from '../identity/actor';
-import { ACCOUNTS } from '../ledger/accounts';
-import { postEntry } from '../ledger/post';
+import { postPayout, reservePayout, voidPayout } from '../ledger/payout-postings';
 import { enqueue } from '../outbox/outbox';
 import { QUEUES } from '../outbox/queues';
 import { isProcessorRefusal } from '../payments/processor-errors';
+import { idOf } from '../payments/processor-refs';
 
-export type PayoutOutcome = 'paid' | 'already_settled';
+/** `awaiting_retry`: the statement failed and waits for ops; a stale job does not pay it. */
+export type PayoutOutcome = 'paid' | 'already_settled' | 'awaiting_retry';
 
 /** The merchant cannot receive money yet; the payout waits (and is retried) until onboarding. */
 export class MerchantNotPayable extends Error {}
@@ -39,8 +40,8 @@ export function transferKey(statementId: string, generation: number): string {
 
 /**
  * Pays one statement (SPEC §5): a Stripe transfer to the merchant's connected account with
- * transfer_group = statement id; then, in one transaction, the statement is marked paid and the
- * payout posted (Dr payable / Cr cash, keyed by the statement). Before creating anything it looks
+ * transfer_group = statement id; then, in one transaction, the statement is marked paid and its
+ * reserved payout posted (`recordTransfer`). Before creating anything it looks
  * the statement's transfer up at the processor. The idempotency key is the statement id (plus a
  * generation that moves on only after a refusal, which the processor replays under its key), so
  * concurrent or repeated attempts make one transfer. Safe to run any number of times.
@@ -62,6 +63,7 @@ export async function payStatement(
   if (!row) throw new NotFound('Statement');
   const { statement } = row;
   if (statement.status === 'paid' || statement.status === 'carried') return 'already_settled';
+  if (statement.status === 'failed') return 'awaiting_retry';
   if (!row.accountId || !row.payoutsEnabled) {
     throw new MerchantNotPayable(`Merchant ${statement.merchantId} cannot receive payouts yet`);
   }
@@ -99,44 +101,54 @@ export async function payStatement(
     }
   }
   const made = transfer;
-
-  await db.transaction(async (tx) => {
-    const [paid] = await tx
-      .update(statements)
-      .set({
-        status: 'paid',
-        transferId: made.id,
-        paidAt: new Date(),
-        failureReason: null,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(statements.id, statementId), inArray(statements.status, ['pending', 'failed'])))
-      .returning();
-    if (!paid) return;
-    await postEntry(tx, {
-      kind: 'payout',
-      idempotencyKey: `payout:${statement.id}`,
-      statementId: statement.id,
-      memo: `transfer ${made.id}`,
-      lines: [
-        {
-          account: ACCOUNTS.payable(statement.merchantId),
-          amountFen: statement.payoutFen,
-          merchantId: statement.merchantId,
-        },
-        { account: ACCOUNTS.cash, amountFen: -statement.payoutFen },
-      ],
-    });
-  });
+  await db.transaction((tx) => recordTransfer(tx, statement.id, made));
   return 'paid';
 }
 
-/** After the last attempt: the statement is `failed` with the reason, for ops to see and retry. */
-export async function markPayoutFailed(db: Db, statementId: string, reason: string): Promise<void> {
-  await db
+/**
+ * The processor made the statement's transfer (our answer, a lookup, or `transfer.created`): in
+ * the caller's transaction the statement is `paid` with the transfer and the payout is posted
+ * (clearing → cash:stripe, against the transfer's balance transaction). A statement we had given
+ * up (failed, its reservation voided) is reserved again and posted: the money did move. Returns
+ * false when the statement was already paid, so recording twice changes nothing.
+ */
+export async function recordTransfer(
+  tx: Tx,
+  statementId: string,
+  transfer: Stripe.Transfer,
+): Promise<boolean> {
+  const [paid] = await tx
     .update(statements)
-    .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: new Date() })
-    .where(and(eq(statements.id, statementId), eq(statements.status, 'pending')));
+    .set({
+      status: 'paid',
+      transferId: transfer.id,
+      paidAt: new Date(),
+      failureReason: null,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(statements.id, statementId), inArray(statements.status, ['pending', 'failed'])))
+    .returning();
+  if (!paid) return false;
+  await postPayout(tx, paid, {
+    id: transfer.id,
+    balanceTransactionId: idOf(transfer.balance_transaction),
+  });
+  return true;
+}
+
+/**
+ * After the last attempt: the statement is `failed` with the reason, for ops to see and retry,
+ * and its reservation is voided: the amount is the merchant's payable again until the retry.
+ */
+export async function markPayoutFailed(db: Db, statementId: string, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [failed] = await tx
+      .update(statements)
+      .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: new Date() })
+      .where(and(eq(statements.id, statementId), eq(statements.status, 'pending')))
+      .returning({ id: statements.id });
+    if (failed) await voidPayout(tx, statementId);
+  });
 }
 
 /** property_ops: puts a failed payout back in the queue, with its audit record. */
@@ -144,10 +156,17 @@ export async function retryPayout(db: Db, statementId: string, actor: Actor) {
   return db.transaction(async (tx) => {
     const [again] = await tx
       .update(statements)
-      .set({ status: 'pending', failureReason: null, updatedAt: new Date() })
+      .set({
+        status: 'pending',
+        failureReason: null,
+        payoutDueAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(and(eq(statements.id, statementId), eq(statements.status, 'failed')))
-      .returning({ id: statements.id });
+      .returning();
     if (!again) throw new Conflict('not_failed', 'Only a failed payout can be retried');
+    // Decided again: reserved again. The job looks the transfer up before it makes one.
+    await reservePayout(tx, again);
     await enqueue(tx, { queue: QUEUES.payouts, name: 'pay-statement', payload: { statementId } });
     const retried = { statementId, status: 'pending' as const };
     await recordAudit(tx, {
@@ -163,21 +182,30 @@ export async function retryPayout(db: Db, statementId: string, actor: Actor) {
 }
 
 /**
- * Payouts whose job is gone: statements still `pending` with no payout job put in the outbox for
- * `quietMinutes` — longer than every retry of a job takes, so their job was given up (BullMQ fails
- * a job whose workers keep dying under it) or lost. Each gets a new job; paying is idempotent, so
- * one that was merely slow costs nothing. Returns the statements sent again.
+ * The payouts' sweeper (SPEC §6): statements still `pending` `graceSeconds` after their payout was
+ * due get a new payout job through the outbox, and their due time moves to now, in one statement.
+ * It needs nothing from Redis, so a job Redis lost after the relay delivered it, or one BullMQ gave
+ * up as stalled, is redone from PostgreSQL; paying looks the transfer up at the processor first,
+ * so a job that was merely slow costs nothing. Returns the statements sent again.
  */
-export async function redriveOrphanedPayouts(db: Db, quietMinutes = 30): Promise<string[]> {
+export async function sweepDuePayouts(
+  db: Db,
+  graceSeconds: number,
+  limit = 500,
+): Promise<string[]> {
   const { rows } = await db.execute<{ statement_id: string }>(sql`
+    WITH due AS (
+      UPDATE statements SET payout_due_at = now()
+       WHERE id IN (SELECT id FROM statements
+                     WHERE status = 'pending'
+                       AND payout_due_at <= now() - make_interval(secs => ${graceSeconds})
+                     ORDER BY payout_due_at LIMIT ${limit}
+                       FOR UPDATE SKIP LOCKED)
+         AND status = 'pending'
+      RETURNING id
+    )
     INSERT INTO outbox (queue, name, payload)
-    SELECT ${QUEUES.payouts}, 'pay-statement', jsonb_build_object('statementId', s.id)
-      FROM statements s
-     WHERE s.status = 'pending'
-       AND NOT EXISTS (
-         SELECT 1 FROM outbox o
-          WHERE o.queue = ${QUEUES.payouts} AND o.payload->>'statementId' = s.id::text
-            AND o.created_at > now() - make_interval(mins => ${quietMinutes}))
+    SELECT ${QUEUES.payouts}, 'pay-statement', jsonb_build_object('statementId', id) FROM due
     RETURNING payload->>'statementId' AS statement_id`);
   return rows.map((r) => r.statement_id);
 }

@@ -1,6 +1,14 @@
-import { ledgerPostings, merchants, orders, outbox, statementLines, statements } from '@cgp/db';
+import {
+  journalEntries,
+  ledgerPostings,
+  merchants,
+  orders,
+  outbox,
+  statementLines,
+  statements,
+} from '@cgp/db';
 import { TRPCError } from '@trpc/server';
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bookSlot,
@@ -14,7 +22,7 @@ import {
 import { checkInvariants } from '../audit/invariants.service';
 import { recordRefund } from '../ledger/order-money';
 import { buildStatements } from './build-statements';
-import { markPayoutFailed, payStatement, redriveOrphanedPayouts } from './pay-statement';
+import { markPayoutFailed, payStatement, sweepDuePayouts } from './pay-statement';
 
 let deps: PaymentTestDeps;
 beforeAll(async () => {
@@ -138,6 +146,17 @@ describe('settlement', () => {
     // Nothing is eligible twice.
     expect((await buildStatements(deps.db)).statements).toEqual([]);
 
+    // Decided is not done: the payout is reserved out of the payable, not yet out of cash.
+    expect(await payoutPhases(stA!.id)).toEqual([{ phase: 'pending', processorObjectId: null }]);
+    expect(await (await callerFor(deps, a.owner.id)).merchant.earnings()).toMatchObject({
+      payingFen: 14_000,
+      paidFen: 0,
+      balanceFen: 0,
+    });
+    expect(await accountOf(stA!.id, 'clearing:payouts')).toBe(-14_000);
+    expect(await accountOf(stA!.id, 'cash:stripe')).toBe(0);
+    expect((await checkInvariants(deps.db)).checks.filter((c) => !c.ok)).toEqual([]);
+
     expect(await payStatement(deps.db, deps.payments.stripe, stA!.id)).toBe('paid');
     expect(await payStatement(deps.db, deps.payments.stripe, stA!.id)).toBe('already_settled');
     const transfers = await deps.payments.stripe.transfers.list({ transfer_group: stA!.id });
@@ -145,6 +164,13 @@ describe('settlement', () => {
     expect(transfers.data[0]).toMatchObject({ amount: 14_000, currency: 'cny' });
     const [paid] = await deps.db.select().from(statements).where(eq(statements.id, stA!.id));
     expect(paid).toMatchObject({ status: 'paid', transferId: transfers.data[0]!.id });
+    // Posted once the processor made it, against the transfer's balance transaction.
+    expect(await payoutPhases(stA!.id)).toEqual([
+      { phase: 'pending', processorObjectId: null },
+      { phase: 'post', processorObjectId: transfers.data[0]!.balance_transaction },
+    ]);
+    expect(await accountOf(stA!.id, 'clearing:payouts')).toBe(0);
+    expect(await accountOf(stA!.id, 'cash:stripe')).toBe(-14_000);
 
     const earnings = await (await callerFor(deps, a.owner.id)).merchant.earnings();
     expect(earnings).toMatchObject({
@@ -443,30 +469,51 @@ describe('who may see statements', () => {
 });
 
 describe('payouts whose job is gone', () => {
-  it('get a new payout job once nothing has been queued for them for a while, and only once', async () => {
+  it('get a new payout job once past their due time by the resend delay, and only once', async () => {
     const seed = await seedEligibleOrders(deps.db, { merchants: 3, orders: 9 });
     const run = await buildStatements(deps.db, { merchantIds: seed.merchantIds });
-    const [paid, ...pending] = run.statements.map((s) => s.id);
+    const [failed, ...pending] = run.statements.map((s) => s.id);
     const payoutJobs = (id: string) =>
       deps.db.execute<{ n: number }>(
         sql`SELECT count(*)::int AS n FROM outbox WHERE queue = 'payouts' AND payload->>'statementId' = ${id}`,
       );
     // Other tests of this file left statements of their own; look at this run's.
     const ours = (ids: string[]) => ids.filter((id) => run.statements.some((s) => s.id === id));
-    // Just settled: each payout has its job, nothing to do.
-    expect(ours(await redriveOrphanedPayouts(deps.db))).toEqual([]);
+    // Just settled: each payout has its job and is not overdue, nothing to do.
+    expect(ours(await sweepDuePayouts(deps.db, 60))).toEqual([]);
 
-    // An hour later the jobs are long gone from the queue; one statement was paid meanwhile.
+    // An hour later the payouts are long overdue; one statement failed meanwhile (ops retry it).
     await deps.db.execute(
-      sql`UPDATE outbox SET created_at = now() - interval '1 hour' WHERE queue = 'payouts'`,
+      sql`UPDATE statements SET payout_due_at = now() - interval '1 hour' WHERE run_id = ${run.runId}`,
     );
-    await deps.db.update(statements).set({ status: 'paid' }).where(eq(statements.id, paid!));
-    expect(ours(await redriveOrphanedPayouts(deps.db)).sort()).toEqual([...pending].sort());
-    expect(ours(await redriveOrphanedPayouts(deps.db))).toEqual([]);
+    await markPayoutFailed(deps.db, failed!, 'refused');
+    expect(ours(await sweepDuePayouts(deps.db, 60)).sort()).toEqual([...pending].sort());
+    // Sent again means due again from now: not again within the delay.
+    expect(ours(await sweepDuePayouts(deps.db, 60))).toEqual([]);
     for (const id of pending) expect((await payoutJobs(id)).rows[0]!.n).toBe(2);
-    expect((await payoutJobs(paid!)).rows[0]!.n).toBe(1);
+    expect((await payoutJobs(failed!)).rows[0]!.n).toBe(1);
   });
 });
+
+/** The payout entries of a statement, oldest first: their phase and the processor object booked. */
+async function payoutPhases(statementId: string) {
+  return deps.db
+    .select({ phase: journalEntries.phase, processorObjectId: journalEntries.processorObjectId })
+    .from(journalEntries)
+    .where(
+      sql`${journalEntries.statementId} = ${statementId} AND ${journalEntries.kind} = 'payout'`,
+    )
+    .orderBy(asc(journalEntries.createdAt), asc(journalEntries.idempotencyKey));
+}
+
+/** The balance of one account's postings for a statement. */
+async function accountOf(statementId: string, account: string): Promise<number> {
+  const { rows } = await deps.db.execute<{ total: string }>(
+    sql`SELECT coalesce(sum(amount_fen), 0)::text AS total FROM ledger_postings
+         WHERE statement_id = ${statementId} AND account = ${account}`,
+  );
+  return Number(rows[0]!.total);
+}
 
 /** The cash side of every payout posting of a statement: one line per transfer booked. */
 async function payoutPostings(statementId: string): Promise<number[]> {
@@ -498,6 +545,10 @@ describe('a payout the processor agrees with', () => {
     await expect(payStatement(deps.db, noRetry, statement!.id)).rejects.toThrow();
     deps.sandbox.faults.clear();
     await markPayoutFailed(deps.db, statement!.id, 'connection lost');
+    // Given up: the reservation is voided, the amount is the merchant's payable again.
+    expect((await payoutPhases(statement!.id)).map((e) => e.phase)).toEqual(['pending', 'void']);
+    expect(await accountOf(statement!.id, 'clearing:payouts')).toBe(0);
+    expect((await checkInvariants(deps.db)).checks.filter((c) => !c.ok)).toEqual([]);
     // A day later Stripe has forgotten the key; ops press retry.
     await deps.sandbox.forgetIdempotencyKeys();
     const ops = await callerFor(
@@ -512,6 +563,14 @@ describe('a payout the processor agrees with', () => {
     const [row] = await deps.db.select().from(statements).where(eq(statements.id, statement!.id));
     expect(row).toMatchObject({ status: 'paid', transferId: made.data[0]!.id });
     expect(await payoutPostings(statement!.id)).toEqual([-statement!.payoutFen]);
+    // Retried is decided again: reserved again, then posted against the transfer found.
+    expect(await payoutPhases(statement!.id)).toEqual([
+      { phase: 'pending', processorObjectId: null },
+      { phase: 'void', processorObjectId: null },
+      { phase: 'pending', processorObjectId: null },
+      { phase: 'post', processorObjectId: made.data[0]!.balance_transaction },
+    ]);
+    expect((await checkInvariants(deps.db)).checks.filter((c) => !c.ok)).toEqual([]);
   });
 
   it('after balance_insufficient (replayed under its key) pays once funds arrive, with a new key', async () => {

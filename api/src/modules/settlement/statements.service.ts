@@ -16,6 +16,11 @@ import { orderLinesOf } from '../orders/order-lines';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** `pending`: reserved, awaiting the processor; `posted`: it confirmed; `voided`: given up. */
+export function payoutPhaseOf(status: (typeof statements.$inferSelect)['status']) {
+  return ({ pending: 'pending', paid: 'posted', failed: 'voided', carried: 'none' } as const)[status];
+}
+
 export function statementView(s: typeof statements.$inferSelect, merchantName?: string) {
   return {
     id: s.id,
@@ -32,6 +37,8 @@ export function statementView(s: typeof statements.$inferSelect, merchantName?: 
     orderCount: s.orderCount,
     transferId: s.transferId,
     attempts: s.attempts,
+    /** The payout's two phases: reserved and awaiting the processor, posted, or voided. */
+    payoutPhase: payoutPhaseOf(s.status),
     failureReason: s.failureReason,
     createdAt: s.createdAt.toISOString(),
     paidAt: iso(s.paidAt),
@@ -114,8 +121,10 @@ export async function getStatement(db: DbOrTx, scope: SQL, id: string) {
 
 /**
  * `merchant.earnings`: pending (paid orders not yet earned, at the commission frozen on them),
- * available (earned, waiting for a statement), in payout, paid out, and anything carried (a
- * negative balance after refunds that followed payouts). `balanceFen` is the ledger's payable.
+ * available (earned, waiting for a statement), in payout (reserved, awaiting the processor), paid
+ * out (posted), failed payouts, and anything carried (a negative balance after refunds that
+ * followed payouts, or a reversed transfer). `balanceFen` is the ledger's payable, which no
+ * longer holds reserved payouts.
  */
 export async function merchantEarnings(db: DbOrTx, merchantId: string) {
   const pendingOrders = await db
@@ -136,21 +145,27 @@ export async function merchantEarnings(db: DbOrTx, merchantId: string) {
       (SELECT coalesce(sum(merchant_share_fen), 0) FROM orders
         WHERE merchant_id = ${merchantId} AND earned_at IS NOT NULL AND settled_at IS NULL) AS available,
       (SELECT coalesce(sum(payout_fen), 0) FROM statements
-        WHERE merchant_id = ${merchantId} AND status IN ('pending', 'failed')) AS paying,
+        WHERE merchant_id = ${merchantId} AND status = 'pending') AS paying,
+      (SELECT coalesce(sum(payout_fen), 0) FROM statements
+        WHERE merchant_id = ${merchantId} AND status = 'failed') AS failed,
       (SELECT coalesce(sum(payout_fen), 0) FROM statements
         WHERE merchant_id = ${merchantId} AND status = 'paid') AS paid,
       (SELECT coalesce(-sum(amount_fen), 0) FROM ledger_postings
         WHERE account = ${PAYABLE_PREFIX + merchantId}) AS balance`);
   const r = rows[0]!;
   const availableFen = Number(r.available);
-  const payingFen = Number(r.paying);
+  const failedPayoutFen = Number(r.failed);
   const balanceFen = Number(r.balance);
   return {
     pendingFen,
     availableFen,
-    payingFen,
+    /** Reserved for transfers the processor has not confirmed yet (not in the payable any more). */
+    payingFen: Number(r.paying),
+    /** Posted: transfers the processor confirmed. */
     paidFen: Number(r.paid),
+    /** Payouts that failed: back in the payable, waiting for ops to retry them. */
+    failedPayoutFen,
     balanceFen,
-    carriedFen: balanceFen - availableFen - payingFen,
+    carriedFen: balanceFen - availableFen - failedPayoutFen,
   };
 }
