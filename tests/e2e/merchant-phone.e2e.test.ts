@@ -1,11 +1,19 @@
 import { merchants, orders, services, slots, users } from '@cgp/db';
 import { bookSlot, orderSlotStartsIn, payOrder } from '@cgp/api/testing';
 import { and, asc, eq, gt } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settled, signIn } from './merchant-support';
 import { ensureAppBuilt } from './support/app-build';
-import { horizontalOverflow, launchBrowser, openPhone, screenshot } from './support/browser';
+import {
+  horizontalOverflow,
+  innerOverflow,
+  launchBrowser,
+  openDesktop,
+  openPhone,
+  screenshot,
+  type Tab,
+} from './support/browser';
 import { startPlatform, type Platform } from './support/platform';
 
 const SUNSHINE = '13900000001'; // 阳光家政's owner
@@ -48,40 +56,98 @@ async function paidOrder() {
   return order;
 }
 
-describe('merchant portal on a 390×844 phone', () => {
-  it('accepts, starts and completes an order and reads earnings without scrolling sideways', async () => {
-    const { context, page, errors } = await openPhone(browser, platform.baseUrl, PHONE);
+/** The order's card (phone) or row (desktop) in the queue. */
+const queued = (page: Page, id: string) =>
+  page.locator(`li[data-order-id="${id}"], tr.order-row:has([data-order-id="${id}"])`);
+
+/** The page reads without scrolling sideways, and the queue without scrolling a box of its own. */
+async function expectNoScrollBoxes(page: Page, region: string) {
+  expect(await horizontalOverflow(page)).toBe(0);
+  expect(await innerOverflow(page, region)).toEqual([]);
+}
+
+const SIZES = [
+  {
+    name: 'a 390×844 phone',
+    shot: 'merchant-phone',
+    open: () => openPhone(browser, platform.baseUrl, PHONE),
+  },
+  {
+    name: 'a 1440×900 desktop',
+    shot: 'merchant-desk',
+    open: () => openDesktop(browser, platform.baseUrl),
+  },
+] as const;
+
+describe.each(SIZES)('merchant portal on $name', ({ shot, open }) => {
+  it('accepts, starts and completes an order and reads earnings, nothing scrolling sideways or inside a box', async () => {
+    const { context, page, errors }: Tab = await open();
     try {
       await page.goto('/merchant/login');
       await signIn(page, SUNSHINE);
       await page.waitForURL(/\/merchant\/orders/);
       const order = await paidOrder();
-      await page.getByText('日常保洁').first().waitFor();
-      await page.getByTestId('phone-menu').waitFor();
+      const card = queued(page, order.id);
+      await card.waitFor();
       await settled(page);
-      await screenshot(page, 'merchant-phone-orders', { fullPage: false });
-      expect(await horizontalOverflow(page)).toBe(0);
+      await screenshot(page, `${shot}-orders`, { fullPage: false });
+      await expectNoScrollBoxes(page, '[data-testid="order-queue"]');
 
-      await page.getByRole('button', { name: '接单' }).first().click();
-      await page.getByText('已接单').first().waitFor();
-      await page.getByRole('button', { name: '详情' }).first().click();
+      // Found by the resident's phone's last four digits; a name nobody has finds nothing.
+      const search = page.getByLabel('搜索订单号 / 住户姓名 / 手机尾号');
+      await search.fill('0001');
+      await card.waitFor();
+      await search.fill('没有这个住户');
+      await page.getByText('没有找到符合条件的订单').waitFor();
+      await screenshot(page, `${shot}-orders-no-match`, { fullPage: false });
+      await search.fill('');
+      await card.waitFor();
+
+      await card.getByRole('button', { name: '接单' }).click();
+      await card.getByText('已接单').waitFor();
+      // Tomorrow's slot: too early to start, so the queue says from when instead of a button.
+      expect(await card.getByRole('button', { name: '开始服务' }).count()).toBe(0);
+      await card.getByTestId('start-from').waitFor();
+      await card.getByRole('button', { name: '详情' }).click();
       const drawer = page.locator('.el-drawer');
+      const phoneLine = drawer.getByTestId('resident-phone');
+      await phoneLine.getByText('138****0001').waitFor();
+      // A call link dials the resident; the number itself is never written on the page.
+      expect(await drawer.getByTestId('call-resident').getAttribute('href')).toBe(
+        `tel:${RESIDENT}`,
+      );
+      expect(await page.locator('body').innerText()).not.toContain(RESIDENT);
+      expect(await drawer.getByRole('button', { name: '开始服务' }).count()).toBe(0);
+      await drawer.getByTestId('start-from').waitFor();
+      await settled(page);
+      await screenshot(page, `${shot}-drawer-too-early`, { fullPage: false });
+      expect(await horizontalOverflow(page)).toBe(0);
+      expect(
+        (await innerOverflow(page, '.el-drawer')).filter((f) => !f.includes('scrolls inside')),
+      ).toEqual([]);
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+
       // The day of service comes: the slot begins in 10 minutes, so the merchant may start.
       await orderSlotStartsIn(platform.deps, order.id, 10);
+      await card.getByRole('button', { name: '详情' }).click();
       await drawer.getByRole('button', { name: '开始服务' }).click();
       await drawer.getByRole('button', { name: '完成服务' }).click();
       await page.getByText('服务已完成，等待住户确认').waitFor();
+      // Served: the call link is gone, the masked number stays.
+      await drawer.getByText('订单结束后不再提供拨打').waitFor();
       await settled(page);
-      await screenshot(page, 'merchant-phone-drawer', { fullPage: false });
+      await screenshot(page, `${shot}-drawer`, { fullPage: false });
       await page.keyboard.press('Escape');
       const [done] = await platform.deps.db.select().from(orders).where(eq(orders.id, order.id));
       expect(done!.status).toBe('completed');
 
-      // The menu keeps what fits and folds the rest under "…"; earnings is one of those.
       await page.goto('/merchant/earnings');
       await page.getByText('收入结算').first().waitFor();
+      await page.getByTestId('earnings-pending').waitFor();
       await settled(page);
-      await screenshot(page, 'merchant-phone-earnings', { fullPage: false });
+      await screenshot(page, `${shot}-earnings`, { fullPage: false });
+      await screenshot(page, `${shot}-earnings-full`);
       expect(await horizontalOverflow(page)).toBe(0);
       expect(errors).toEqual([]);
     } finally {

@@ -152,19 +152,22 @@ describe('merchant portal at 1440×900', () => {
       for (const step of ['待支付', '待接单', '已接单']) expect(detailText).toContain(step);
       await screenshot(page, 'merchant-order-detail', { fullPage: false });
 
-      // Too early: the slot is tomorrow, and service starts at most 30 minutes before it.
+      // Too early: the slot is tomorrow, and service starts at most 30 minutes before it, so the
+      // drawer offers no start yet and says from when.
       const drawer = page.locator('.el-drawer');
-      await drawer.getByRole('button', { name: '开始服务' }).click();
-      await page
-        .locator('.el-message')
-        .getByText('还没到服务时间：预约时段开始前 30 分钟内才能开始服务')
-        .waitFor();
+      await drawer.getByTestId('start-from').waitFor();
+      expect(await drawer.getByTestId('start-from').innerText()).toMatch(/08:30 起可开始服务/);
+      expect(await drawer.getByRole('button', { name: '开始服务' }).count()).toBe(0);
       await screenshot(page, 'merchant-start-too-early', { fullPage: false });
       const asOwner = await callerFor(platform.deps, await userId(SUNSHINE));
       expect((await asOwner.merchant.orders.get({ id: order.id })).status).toBe('accepted');
 
-      // The day comes: the slot begins in 10 minutes. Start and complete from the drawer's footer.
+      // The day comes: the slot begins in 10 minutes. Reopened, the drawer offers the start;
+      // start and complete from its footer.
       await slotStartsIn(platform.deps, slotId, 10);
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      await row(page, order.id).getByRole('button', { name: '详情' }).click();
       await drawer.getByRole('button', { name: '开始服务' }).click();
       await detail.getByText('服务中').first().waitFor();
       await drawer.getByRole('button', { name: '完成服务' }).click();

@@ -41,6 +41,8 @@ export function useOrderDetail(id: Ref<string | null>) {
     queryKey: computed(() => detailKey(id.value)),
     queryFn: () => trpc.merchant.orders.get.query({ id: id.value! }),
     enabled: computed(() => id.value !== null),
+    // Opening the drawer shows the order as it is now (what may be done with it changes with time).
+    staleTime: 0,
   });
 }
 

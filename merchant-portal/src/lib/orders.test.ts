@@ -3,6 +3,8 @@ import {
   acceptanceLeft,
   actionsFor,
   isNewArrival,
+  matchesSearch,
+  nextMoment,
   listInput,
   matchesFilter,
   mergeOrder,
@@ -65,11 +67,44 @@ describe('the order queue', () => {
     expect(isNewArrival(paid, order('1', { status: 'accepted' }))).toBe(false);
   });
 
-  it('offers the actions the state machine allows the merchant', () => {
-    expect(actionsFor('paid')).toEqual(['accept', 'reject']);
-    expect(actionsFor('accepted')).toEqual(['start', 'cancel']);
-    expect(actionsFor('in_service')).toEqual(['complete']);
-    expect(actionsFor('completed')).toEqual([]);
+  it("offers the actions the server allows, in the buttons' order", () => {
+    const none = {
+      accept: false,
+      reject: false,
+      start: false,
+      complete: false,
+      cancel: false,
+      assign: false,
+    };
+    expect(actionsFor({ ...none, reject: true, accept: true })).toEqual(['accept', 'reject']);
+    // Accepted but too early to start: only cancelling is offered.
+    expect(actionsFor({ ...none, cancel: true, assign: true })).toEqual(['cancel']);
+    expect(actionsFor({ ...none, cancel: true, start: true })).toEqual(['start', 'cancel']);
+    expect(actionsFor(none)).toEqual([]);
+  });
+
+  it('refreshes at the next moment an order becomes startable', () => {
+    const now = Date.parse('2025-05-20T10:00:00.000Z');
+    expect(nextMoment([null, '2025-05-20T09:00:00.000Z'], now)).toBeNull();
+    expect(nextMoment(['2025-05-20T12:00:00.000Z', null, '2025-05-20T10:30:00.000Z'], now)).toBe(
+      Date.parse('2025-05-20T10:30:00.000Z'),
+    );
+  });
+
+  it('keeps a live change in a searched queue when what the merchant sees matches', () => {
+    const seen = {
+      orderNo: '2611300042',
+      residentName: '王秀英',
+      residentPhoneMasked: '139****4321',
+    };
+    expect(matchesSearch(seen, '26113')).toBe(true);
+    expect(matchesSearch(seen, '秀英')).toBe(true);
+    expect(matchesSearch(seen, '4321')).toBe(true);
+    expect(matchesSearch(seen, '1234')).toBe(false);
+    expect(matchesSearch(seen, '张')).toBe(false);
+    const searched = { group: 'all' as const, search: '秀英' };
+    expect(matchesFilter(order('1', seen), searched)).toBe(true);
+    expect(matchesFilter(order('1', { ...seen, residentName: '张阿姨' }), searched)).toBe(false);
   });
 
   it('counts down the acceptance deadline of paid orders only', () => {

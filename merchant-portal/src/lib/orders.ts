@@ -23,6 +23,8 @@ export interface QueueFilter {
   /** Slot start bounds (ISO): the days of work the merchant is looking at. */
   from?: string;
   to?: string;
+  /** An order number, part of the resident's name, or their phone's last digits. */
+  search?: string;
 }
 
 export const PAGE_SIZE = 50;
@@ -33,6 +35,7 @@ export function listInput(filter: QueueFilter, cursor?: string): ListInput {
     status: status.length ? status : undefined,
     from: filter.from,
     to: filter.to,
+    search: filter.search?.trim() || undefined,
     cursor,
     limit: PAGE_SIZE,
   };
@@ -45,7 +48,22 @@ export function matchesFilter(order: MerchantOrder, filter: QueueFilter): boolea
   const starts = Date.parse(order.slot.startsAt);
   if (filter.from && starts < Date.parse(filter.from)) return false;
   if (filter.to && starts >= Date.parse(filter.to)) return false;
-  return true;
+  const search = filter.search?.trim();
+  return !search || matchesSearch(order, search);
+}
+
+/**
+ * Whether a live change belongs in a searched queue, judged by what the merchant sees of it: the
+ * API's search by order number, resident name or the phone's last digits (the masked number
+ * keeps the last four). A change it cannot judge stays out until the queue refetches.
+ */
+export function matchesSearch(
+  order: Pick<MerchantOrder, 'orderNo' | 'residentName' | 'residentPhoneMasked'>,
+  search: string,
+): boolean {
+  if (order.orderNo.toUpperCase().startsWith(search.toUpperCase())) return true;
+  if (order.residentName.toLowerCase().includes(search.toLowerCase())) return true;
+  return /^\d{4}$/.test(search) && order.residentPhoneMasked.endsWith(search);
 }
 
 /**
@@ -81,19 +99,24 @@ export function isNewArrival(previous: MerchantOrder | undefined, next: Merchant
 }
 
 export type MerchantAction = 'accept' | 'reject' | 'start' | 'complete' | 'cancel';
+const ACTION_ORDER: readonly MerchantAction[] = ['accept', 'reject', 'start', 'complete', 'cancel'];
 
-/** What the merchant can do next with an order, in the order the buttons show. */
-export function actionsFor(status: OrderStatus): MerchantAction[] {
-  switch (status) {
-    case 'paid':
-      return ['accept', 'reject'];
-    case 'accepted':
-      return ['start', 'cancel'];
-    case 'in_service':
-      return ['complete'];
-    default:
-      return [];
+/**
+ * The buttons for what the server says the merchant may do with the order now (its `can` flags,
+ * from the state machine and its deadlines), in the order they show.
+ */
+export function actionsFor(can: MerchantOrder['can']): MerchantAction[] {
+  return ACTION_ORDER.filter((action) => can[action]);
+}
+
+/** The soonest future moment among `times` (ISO or null) after `now`, or null. */
+export function nextMoment(times: readonly (string | null)[], now: number): number | null {
+  let next: number | null = null;
+  for (const time of times) {
+    const at = time ? Date.parse(time) : NaN;
+    if (at > now && (next === null || at < next)) next = at;
   }
+  return next;
 }
 
 /** Milliseconds left to accept a paid order, or null when no acceptance is due. */

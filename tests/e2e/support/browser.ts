@@ -115,3 +115,53 @@ export function horizontalOverflow(page: Page): Promise<number> {
   // A string, because this file is type-checked without the DOM library.
   return page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 }
+
+/**
+ * What inside `selector` scrolls on its own or sticks out sideways: elements whose content
+ * overflows a scrolling box (horizontally or vertically), and elements wider than the box that
+ * holds them. Each is named by its tag and classes; an empty list means the region reads by
+ * scrolling the page alone.
+ */
+export function innerOverflow(page: Page, selector: string): Promise<string[]> {
+  // A function, not a string: the portal's CSP forbids evaluating strings. This file is checked
+  // without the DOM library, hence the narrow shapes.
+  type Rect = { left: number; right: number; width: number };
+  type El = {
+    tagName: string;
+    className: unknown;
+    scrollWidth: number;
+    clientWidth: number;
+    scrollHeight: number;
+    clientHeight: number;
+    getBoundingClientRect(): Rect;
+    querySelectorAll(s: string): ArrayLike<El>;
+  };
+  type Win = {
+    document: { querySelector(s: string): El | null };
+    getComputedStyle(el: El): { overflowX: string; overflowY: string; display: string };
+  };
+  return page.evaluate((sel: string) => {
+    const win = globalThis as unknown as Win;
+    const root = win.document.querySelector(sel);
+    if (!root) return [`nothing matches ${sel}`];
+    const box = root.getBoundingClientRect();
+    const found: string[] = [];
+    for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
+      const style = win.getComputedStyle(el);
+      if (style.display === 'none') continue;
+      const scrolls = (overflow: string) => overflow === 'auto' || overflow === 'scroll';
+      const r = el.getBoundingClientRect();
+      const name = `${el.tagName.toLowerCase()}.${String(el.className).trim().replace(/\s+/g, '.')}`;
+      if (scrolls(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+        found.push(`${name} scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
+      }
+      if (scrolls(style.overflowY) && el.scrollHeight > el.clientHeight + 1) {
+        found.push(`${name} scrolls inside (${el.scrollHeight} > ${el.clientHeight})`);
+      }
+      if (r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1)) {
+        found.push(`${name} sticks out (${Math.round(r.left)}–${Math.round(r.right)})`);
+      }
+    }
+    return found;
+  }, selector);
+}

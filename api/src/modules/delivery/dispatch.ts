@@ -15,6 +15,14 @@ function isOverlap(error: unknown): boolean {
   return false;
 }
 
+/** An order can go to another worker while it is paid or accepted and its worker has not arrived. */
+export function isReassignable(order: {
+  status: (typeof orders.$inferSelect)['status'];
+  arrivedAt: Date | null;
+}): boolean {
+  return ['paid', 'accepted'].includes(order.status) && !order.arrivedAt;
+}
+
 export type Assigner =
   { kind: 'system' } | { kind: 'merchant'; userId: string; merchantId: string };
 
@@ -148,7 +156,7 @@ export async function assignOrder(
   if (order.workerId === workerId) {
     throw new Conflict('already_assigned', 'The order is already with this worker');
   }
-  if (!['paid', 'accepted'].includes(order.status) || order.arrivedAt) {
+  if (!isReassignable(order)) {
     throw new Conflict(
       'not_assignable',
       'Only an order that is paid or accepted, and not yet begun, can be given to a worker',

@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { merchantProcedure } from '../../trpc';
 import { liveStreams } from '../identity/live-connections';
 import { watchLiveOrders } from '../orders/live-orders';
+import { merchantOrderView } from '../orders/merchant-order-view';
 import { listReviewsInput, liveOrdersInput } from './merchant.schema';
 import { getMerchantProfile } from './profile.service';
 import { listMerchantReviews } from './reviews.service';
@@ -27,6 +28,7 @@ export const merchantLiveOrdersRouter = {
       watchLiveOrders(
         ctx.db,
         { kind: 'merchant', merchantId: ctx.actor.merchantId },
+        (row) => merchantOrderView(row),
         {
           lastEventId: input?.lastEventId,
           token: ctx.token,

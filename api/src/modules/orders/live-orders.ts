@@ -5,6 +5,7 @@ import { BadRequest, Unauthorized } from '../../errors';
 import { resolveSession } from '../identity/session.service';
 import { decodeEventId, MIN_UUID } from './order-change-feed';
 import { orderLiveHub, type LiveAudience } from './order-live-hub';
+import type { OrderViewRow } from './order-view';
 
 /** How often a stream re-checks that the session behind it has not been revoked. */
 const SESSION_CHECK_MS = 30_000;
@@ -40,9 +41,10 @@ async function stillSignedIn(db: Db, token: string | null, audience: LiveAudienc
  * feed position as its id; a client reconnecting with it resumes there. Delivery is at least once
  * — a resumed feed may repeat the last seconds — so clients upsert by order id.
  */
-export async function* watchLiveOrders(
+export async function* watchLiveOrders<T>(
   db: Db,
   audience: LiveAudience,
+  view: (row: OrderViewRow) => T,
   { lastEventId, token, signal }: LiveOrdersOptions,
 ) {
   const start = lastEventId
@@ -57,6 +59,6 @@ export async function* watchLiveOrders(
       }
       sessionCheckedAt = Date.now();
     }
-    for (const event of batch) yield tracked(event.eventId, event.order);
+    for (const event of batch) yield tracked(event.eventId, view(event.row));
   }
 }

@@ -1,13 +1,14 @@
-import { orders, slots, type Db } from '@cgp/db';
-import { and, eq, gte, lt } from 'drizzle-orm';
+import { orders, slots, users, type Db } from '@cgp/db';
+import { and, eq, gte, ilike, like, lt, or, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { NotFound } from '../../errors';
 import { assignOrder, dispatchOrder } from '../delivery/dispatch';
 import type { MerchantActor } from '../identity/actor';
 import { orderPhotos } from '../uploads/uploads.service';
-import { act, orderTimeline } from './order-actions';
+import { actAs, orderTimeline } from './order-actions';
 import type { OrderAction } from './order-states';
-import { orderView, pageOfOrders, selectOrders } from './order-view';
+import { merchantOrderView, residentCallLink } from './merchant-order-view';
+import { pageOfOrdersAs, selectOrders } from './order-view';
 import type { merchantListOrdersInput } from './orders.schema';
 import type { OrderTimers } from './transition';
 
@@ -16,13 +17,30 @@ export async function listMerchantOrders(
   actor: MerchantActor,
   input: z.infer<typeof merchantListOrdersInput>,
 ) {
-  return pageOfOrders(
+  const now = new Date();
+  return pageOfOrdersAs(
     db,
     eq(orders.merchantId, actor.merchantId),
     input,
+    (row) => merchantOrderView(row, now),
     input.from ? gte(slots.startsAt, new Date(input.from)) : undefined,
     input.to ? lt(slots.startsAt, new Date(input.to)) : undefined,
+    input.search ? matching(input.search) : undefined,
   );
+}
+
+/**
+ * SQL true for an order the merchant is looking for: its number (or the number's start), part of
+ * the resident's name, or — typed as 4 to 11 digits — the end of the resident's phone number, as a
+ * resident reads out "尾号 0002". LIKE wildcards typed in the text match themselves.
+ */
+function matching(text: string): SQL {
+  const literal = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return or(
+    ilike(orders.orderNo, `${literal}%`),
+    ilike(users.displayName, `%${literal}%`),
+    /^\d{4,11}$/.test(text) ? like(users.phone, `%${text}`) : undefined,
+  )!;
 }
 
 export async function getMerchantOrder(db: Db, actor: MerchantActor, id: string) {
@@ -31,7 +49,9 @@ export async function getMerchantOrder(db: Db, actor: MerchantActor, id: string)
   );
   if (!row) throw new NotFound('Order');
   return {
-    ...orderView(row),
+    ...merchantOrderView(row),
+    /** A call link to the resident while the order is being served (never in lists or feeds). */
+    residentCallLink: residentCallLink(row),
     events: await orderTimeline(db, id),
     photos: await orderPhotos(db, id),
   };
@@ -48,7 +68,7 @@ export function merchantAct(
   },
   timers: OrderTimers,
 ) {
-  return act(
+  return actAs(
     db,
     {
       orderId: input.id,
@@ -57,6 +77,7 @@ export function merchantAct(
       timers,
       reason: input.reason,
     },
+    (row) => merchantOrderView(row),
     // SPEC §12: an accepted order goes to a worker in the same transaction.
     input.action === 'accept'
       ? (tx, moved) => dispatchOrder(tx, moved.order.id, moved.order.merchantId).then(() => {})

@@ -1,7 +1,7 @@
 import { orders, type Db } from '@cgp/db';
 import { and, asc, inArray, isNotNull, notInArray, or, sql } from 'drizzle-orm';
 import { after, encodeEventId, OrderChangeFeed, type FeedPosition } from './order-change-feed';
-import { orderView, selectOrders, type OrderView, type OrderViewRow } from './order-view';
+import { selectOrders, type OrderViewRow } from './order-view';
 
 /**
  * Who a live feed is for: a resident's own orders (and, with `unitId`, those a family member
@@ -15,10 +15,13 @@ export type LiveAudience =
 const NOT_THE_MERCHANTS_BUSINESS = ['pending_payment', 'expired'] as const;
 const BATCH = 200;
 
-/** One change for one subscriber: the order as it now is, and the event id to resume after. */
+/**
+ * One change for one subscriber: the order's row as it now is (each feed shows it as its reader
+ * sees an order), and the event id to resume after.
+ */
 export interface LiveOrderEvent {
   eventId: string;
-  order: OrderView;
+  row: OrderViewRow;
 }
 
 interface Subscriber {
@@ -198,7 +201,7 @@ export class OrderLiveHub {
           if (!own || !concerns(s.audience, row) || !after(change, own)) continue;
           if (!s.feed.admit(change)) continue;
           const events = found.get(s) ?? [];
-          events.push({ eventId: encodeEventId(s.feed.position), order: orderView(row) });
+          events.push({ eventId: encodeEventId(s.feed.position), row });
           found.set(s, events);
         }
       }

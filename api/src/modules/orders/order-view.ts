@@ -32,6 +32,7 @@ export function selectOrders(db: DbOrTx) {
       lateCancelFeeBps: services.lateCancelFeeBps,
       merchantName: merchants.name,
       residentName: users.displayName,
+      residentPhone: users.phone,
       startsAt: slots.startsAt,
       endsAt: slots.endsAt,
       rating: orderReviews.rating,
@@ -59,7 +60,7 @@ export type OrderViewRow = Awaited<ReturnType<ReturnType<typeof selectOrders>['w
 
 /** An order as the API returns it: plain JSON, ISO timestamps, integer fen. */
 export function orderView(
-  row: Omit<OrderViewRow, 'workerName' | 'workerPhone' | 'lines'> & {
+  row: Omit<OrderViewRow, 'workerName' | 'workerPhone' | 'lines' | 'residentPhone'> & {
     workerName?: string | null;
     workerPhone?: string | null;
     lines?: OrderLine[] | null;
@@ -130,10 +131,20 @@ export function orderView(
 export type OrderView = ReturnType<typeof orderView>;
 
 /** One order's view by id, whoever may see it (the caller has checked that). */
-export async function orderViewById(db: DbOrTx, id: string): Promise<OrderView> {
+export async function orderViewById(db: DbOrTx, id: string): Promise<OrderView>;
+export async function orderViewById<T>(
+  db: DbOrTx,
+  id: string,
+  view: (row: OrderViewRow) => T,
+): Promise<T>;
+export async function orderViewById(
+  db: DbOrTx,
+  id: string,
+  view: (row: OrderViewRow) => unknown = orderView,
+) {
   const [row] = await selectOrders(db).where(eq(orders.id, id));
   if (!row) throw new NotFound('Order');
-  return orderView(row);
+  return view(row);
 }
 export type OrderFilter = SQL | undefined;
 

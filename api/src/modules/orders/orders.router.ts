@@ -18,6 +18,7 @@ import {
 import { liveOrdersInput } from '../merchant/merchant.schema';
 import { liveStreams } from '../identity/live-connections';
 import { watchLiveOrders } from './live-orders';
+import { orderView } from './order-view';
 import { timersFrom } from './timers';
 
 /** The resident's own orders (`order.*`). */
@@ -52,6 +53,7 @@ export const ordersRouter = {
       watchLiveOrders(
         ctx.db,
         { kind: 'resident', residentId: ctx.actor.id, unitId: ctx.actor.unitId },
+        orderView,
         {
           lastEventId: input?.lastEventId,
           token: ctx.token,

@@ -36,6 +36,8 @@ export const merchantListOrdersInput = z
     /** Slot start range, to see a day's work. */
     from: isoDateTime.optional(),
     to: isoDateTime.optional(),
+    /** An order number (or its start), part of the resident's name, or their phone's last digits. */
+    search: z.string().trim().min(1).max(40).optional(),
     cursor: cursorInput,
     limit: limitInput(100, 50),
   })

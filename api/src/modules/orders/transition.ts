@@ -59,6 +59,19 @@ function ownedBy(actor: OrderActor): SQL | undefined {
 /** Service starts at most this long before its slot (SPEC §3). */
 export const START_LEAD_MINUTES = 30;
 
+/**
+ * The earliest moment service on an order may start: 30 minutes before its slot, or at once for an
+ * on-demand order (its slot is the time held for it from booking on; it starts when the worker
+ * arrives, SPEC §12). The same rule `timeGuard('start')` applies in SQL.
+ */
+export function earliestStartAt(
+  order: { mode: OrderRow['mode'] },
+  slotStartsAt: Date,
+): Date | null {
+  if (order.mode === 'on_demand') return null;
+  return new Date(slotStartsAt.getTime() - START_LEAD_MINUTES * 60_000);
+}
+
 /** Extra conditions some actions carry beyond the from-state (deadlines). */
 function timeGuard(action: OrderAction): SQL | undefined {
   switch (action) {
@@ -111,10 +124,11 @@ function columnsFor(action: OrderAction, to: OrderStatus, timers: OrderTimers, o
 }
 
 /** Turns a blocked action into the error the caller should see. */
-function refusal(action: OrderAction, status: OrderStatus, slotStartsAt: Date): Conflict {
+function refusal(action: OrderAction, order: OrderRow, slotStartsAt: Date): Conflict {
   const rule = ORDER_ACTIONS[action];
-  if (action === 'start' && rule.from.includes(status)) {
-    const earliest = new Date(slotStartsAt.getTime() - START_LEAD_MINUTES * 60_000);
+  const status = order.status;
+  const earliest = earliestStartAt(order, slotStartsAt);
+  if (action === 'start' && rule.from.includes(status) && earliest) {
     return new Conflict(
       'too_early_to_start',
       `Service can start at most ${START_LEAD_MINUTES} minutes before its slot, from ${earliest.toISOString()}`,
@@ -238,7 +252,7 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
       ),
     )
     .returning();
-  if (!order) throw refusal(input.action, from, current.startsAt);
+  if (!order) throw refusal(input.action, current.order, current.startsAt);
 
   await writeOrderEvent(tx, {
     orderId: order.id,
