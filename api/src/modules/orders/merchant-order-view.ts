@@ -12,7 +12,7 @@ import { earliestStartAt } from './transition';
 const CALLABLE: readonly OrderStatus[] = ['paid', 'accepted', 'in_service'];
 
 const allows = (action: OrderAction, status: OrderStatus) =>
-  (ORDER_ACTIONS[action].from as readonly OrderStatus[]).includes(status);
+  ORDER_ACTIONS[action].from.includes(status);
 
 type MerchantRow = Pick<OrderViewRow, 'order' | 'startsAt'>;
 

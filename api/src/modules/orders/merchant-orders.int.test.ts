@@ -139,8 +139,7 @@ describe("the resident's phone in the merchant's views", () => {
       expect(detail.residentPhoneMasked).toBe('138****0002');
       // The number appears once, as the call link, and nowhere else in the answer.
       expect(detail.residentCallLink).toBe('tel:13800990002');
-      const { residentCallLink: _link, ...rest } = detail;
-      expect(JSON.stringify(rest)).not.toContain('13800990002');
+      expect(JSON.stringify({ ...detail, residentCallLink: null })).not.toContain('13800990002');
     }
     const { order: accepted } = await owner.merchant.orders.accept({ id: order.id });
     expect(JSON.stringify(accepted)).not.toContain('13800990002');
