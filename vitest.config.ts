@@ -13,6 +13,8 @@ const HEAVY = [
   'tests/integration/multi-process.int.test.ts',
   'tests/integration/login-abuse.int.test.ts',
   'tests/integration/settlement-e2e.int.test.ts',
+  'tests/integration/meal-settlement-e2e.int.test.ts',
+  'tests/integration/meal-cart-concurrency.int.test.ts',
   'tests/integration/startup.int.test.ts',
   'jobs/src/faults.int.test.ts',
   'jobs/src/settlement-crash.int.test.ts',
