@@ -37,10 +37,11 @@ export {
   sweepDuePayouts,
 } from './modules/settlement/pay-statement';
 export { checkInvariants } from './modules/audit/invariants.service';
-export {
-  RECONCILIATION_WINDOW_HOURS,
-  reconcileWithProcessor,
-} from './modules/audit/reconciliation.service';
+export { reconcilePeriod } from './modules/audit/reconciliation.service';
+export { postEntry } from './modules/ledger/post';
+export { businessDateOf } from './modules/merchant/business-date';
+export { reconcileNightly } from './modules/audit/reconciliation-nightly';
+export { readReconciliation } from './modules/audit/reconciliation-status.service';
 export { platformRoutes } from './http-routes';
 export { giveDefaultRatings } from './modules/quality/ratings.service';
 export {

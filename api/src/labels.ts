@@ -22,6 +22,10 @@ import type {
   STATEMENT_STATUSES,
   USER_ROLES,
 } from '@cgp/db/enum-values';
+import type {
+  PROCESSOR_LINE_KINDS,
+  RECONCILIATION_FINDING_KINDS,
+} from './modules/audit/reconciliation-match';
 import { PAYABLE_PREFIX } from './modules/ledger/accounts';
 
 /** A label in both languages: [中文, English]. */
@@ -205,13 +209,26 @@ export const LABELS = {
     surveys: ['服务回访', 'Follow-up surveys'],
   } as Readonly<Record<string, LabelPair>>,
   findingKind: {
-    transfer_missing: ['支付通道缺少转账', 'Transfer missing at the processor'],
-    transfer_amount: ['转账金额不一致', 'Transfer amount differs'],
-    transfer_destination: ['转账收款方不一致', 'Transfer went to another account'],
-    refund_missing: ['支付通道缺少退款', 'Refund missing at the processor'],
-    refund_amount: ['退款金额不一致', 'Refund amount differs'],
-    payment_amount: ['收款金额不一致', 'Payment amount differs'],
-  } as Readonly<Record<string, LabelPair>>,
+    unbooked: ['支付通道有、账本未入账', 'Not booked in the ledger'],
+    entry_without_processor_object: [
+      '账本分录缺少支付通道流水',
+      'Ledger entry names no processor transaction',
+    ],
+    processor_object_missing: ['支付通道查无此笔', 'Missing at the processor'],
+    amount_mismatch: ['金额不一致', 'Amount differs'],
+    fee_mismatch: ['手续费不一致', 'Fee differs'],
+    duplicate_booking: ['重复入账', 'Booked more than once'],
+  } satisfies Table<Of<typeof RECONCILIATION_FINDING_KINDS>>,
+  processorLine: {
+    charge: ['收款', 'Charge'],
+    refund: ['退款', 'Refund'],
+    transfer: ['商户打款', 'Transfer to a merchant'],
+    transfer_reversal: ['打款撤回', 'Transfer reversal'],
+    dispute_withdrawal: ['拒付扣款', 'Chargeback withdrawal'],
+    dispute_reinstatement: ['拒付退回', 'Chargeback reinstatement'],
+    processor_fee: ['支付通道手续费', 'Processor fee'],
+    other: ['其他资金变动', 'Other balance change'],
+  } satisfies Table<Of<typeof PROCESSOR_LINE_KINDS>>,
   invariant: {
     entries_balance: ['每笔分录借贷平衡', 'Every journal entry balances'],
     closed_order_escrow_is_zero: ['已关闭订单的托管款为零', 'Closed orders hold no escrow'],

@@ -1,4 +1,4 @@
-import { buildStatements, reconcileWithProcessor } from '@cgp/api';
+import { buildStatements } from '@cgp/api';
 import { callerFor, seedEligibleOrders } from '@cgp/api/testing';
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
@@ -148,11 +148,6 @@ describe('property console at 1440×900', () => {
   }, 120_000);
 
   it('walks the auditor through statements, reconciliation, disputes, merchants and the audit log', async () => {
-    // A nightly reconciliation has run: nothing paid out or refunded in its window disagrees.
-    await reconcileWithProcessor(platform.deps.db, platform.deps.payments.stripe, {
-      from: new Date(Date.now() - 48 * 3_600_000),
-      to: new Date(),
-    });
     const { context, page, errors } = await openDesktop(browser, platform.baseUrl, 'Asia/Shanghai');
     try {
       await page.goto('/login?redirect=/console/statements');
@@ -167,7 +162,14 @@ describe('property console at 1440×900', () => {
 
       await page.getByRole('menuitem', { name: '对账与校验' }).click();
       await page.getByTestId('invariants-state').getByText('全部通过').waitFor();
-      await page.getByTestId('reconciliation-state').getByText('最近一次对账未发现差异').waitFor();
+      // The last 30 business days, each reconciled when first read (none was yet).
+      await page
+        .getByTestId('reconciliation-state')
+        .getByText(/^共 30 天：已对平 \d+ 天/)
+        .waitFor();
+      await expect
+        .poll(() => page.locator('[data-testid="reconciliation-days"] .day-row').count(), POLL)
+        .toBe(30);
       await screenshot(page, 'console-reconciliation', { fullPage: false });
 
       await page.getByRole('menuitem', { name: '纠纷处理' }).click();

@@ -1,4 +1,4 @@
-import { buildStatements, reconcileWithProcessor } from '@cgp/api';
+import { buildStatements, businessDateOf, reconcilePeriod } from '@cgp/api';
 import {
   ACCOUNTS,
   LABELS,
@@ -128,10 +128,16 @@ async function seedActivity() {
     },
   });
   await buildStatements(db, { merchantIds: merchants.map((m) => m.merchant_id) });
-  await reconcileWithProcessor(db, platform.deps.payments.stripe, {
-    from: new Date(Date.now() - 48 * 3_600_000),
-    to: new Date(),
-  });
+  const timeZone = platform.deps.env.TZ_BUSINESS;
+  await reconcilePeriod(
+    db,
+    platform.deps.payments.stripe,
+    {
+      from: businessDateOf(new Date(Date.now() - 2 * 86_400_000), timeZone),
+      to: businessDateOf(new Date(), timeZone),
+    },
+    { timeZone, trigger: 'nightly' },
+  );
   orderId = disputed.id;
 }
 

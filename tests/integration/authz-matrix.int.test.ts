@@ -1,4 +1,4 @@
-import { appRouter, createCaller, createContextInner, reconcileWithProcessor } from '@cgp/api';
+import { appRouter, businessDateOf, createCaller, createContextInner, postEntry } from '@cgp/api';
 import {
   callerFor,
   createPaymentTestDeps,
@@ -6,7 +6,7 @@ import {
   tokenFor,
   type PaymentTestDeps,
 } from '@cgp/api/testing';
-import { reconciliationRuns, statements, workers } from '@cgp/db';
+import { statements, workers } from '@cgp/db';
 import { eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,7 @@ const WHO_MAY: Record<string, Role[]> = {
   'settlement.statement': PROPERTY,
   'audit.invariants': OPERATOR_OR_PROPERTY,
   'audit.reconciliation': OPERATOR_OR_PROPERTY,
+  'audit.reconcile': OPERATOR_OR_PROPERTY,
   'audit.revenueShare': PROPERTY,
   'commission.list': PROPERTY,
   'commission.create': OPS,
@@ -274,78 +275,51 @@ describe('two companies: each property role sees and moves only its own company'
     expect((await ofB.auditor.audit.invariants()).checks.filter((c) => !c.ok)).toEqual([]);
     expect((await admin.audit.invariants()).ok).toBe(false);
 
-    // Reconciliation: a finding about A's payout is A's (and the operator's) alone.
+    // Reconciliation: a payout booked without its processor transaction is a finding of the
+    // payout's company (and the operator's) alone; a company with none sees its day reconciled.
     const runB = await ofB.ops.settlement.runNow();
     const bStatement = (await ofB.auditor.settlement.statements({ limit: 10 })).items[0]!;
     expect(runB.statements).toHaveLength(1);
-    await deps.db.insert(reconciliationRuns).values({
-      windowFrom: new Date(Date.now() - 86_400_000),
-      windowTo: new Date(),
-      ok: false,
-      checked: { statements: 3, refunds: 0, payments: 0 },
-      findings: [
-        {
-          kind: 'transfer_missing',
-          subjectType: 'statement',
-          subjectId: aStatement.id,
-          detail: 'A: paid out with no transfer',
-        },
-        {
-          kind: 'transfer_amount',
-          subjectType: 'statement',
-          subjectId: bStatement.id,
-          detail: 'B: transfer of another amount',
-        },
-      ],
-    });
-    const seenBy = async (caller: typeof admin) =>
-      (await caller.audit.reconciliation())[0]!.findings.map((x) => x.detail);
-    expect(await seenBy(ofA.auditor)).toEqual(['A: paid out with no transfer']);
-    expect(await seenBy(ofB.auditor)).toEqual(['B: transfer of another amount']);
-    expect(await seenBy(admin)).toHaveLength(2);
-    expect((await ofB.auditor.audit.reconciliation())[0]!.ok).toBe(false);
-
-    // A real run over both companies' payouts (A's two, B's one, none of them at the processor):
-    // each company's staff see how many of their own payouts, refunds and payments were checked
-    // and their own findings; only the operator sees the deployment's figures.
-    const aOther = runA.statements.find((st) => st.id !== aStatement.id)!;
-    for (const [id, transferId] of [
-      [aOther.id, 'tr_scope_a2'],
-      [bStatement.id, 'tr_scope_b'],
+    for (const [statementId, fen] of [
+      [aStatement.id, 111],
+      [bStatement.id, 222],
     ] as const) {
-      await deps.db
-        .update(statements)
-        .set({ status: 'paid', transferId, paidAt: sql`now()` })
-        .where(eq(statements.id, id));
+      await deps.db.transaction((tx) =>
+        postEntry(tx, {
+          kind: 'payout',
+          idempotencyKey: `scope-test:${statementId}`,
+          statementId,
+          lines: [
+            { account: 'cash:stripe', amountFen: -fen },
+            { account: 'clearing:payouts', amountFen: fen },
+          ],
+        }),
+      );
     }
-    const run = await reconcileWithProcessor(deps.db, deps.payments.stripe, {
-      from: new Date(Date.now() - 3_600_000),
-      to: new Date(Date.now() + 60_000),
-    });
-    const latest = async (caller: typeof admin) => (await caller.audit.reconciliation())[0]!;
-    const [forA, forB, forOperator] = [
-      await latest(ofA.auditor),
-      await latest(ofB.ops),
-      await latest(admin),
+    const today = businessDateOf(new Date(), deps.env.TZ_BUSINESS);
+    const period = { from: today, to: today };
+    const forOperator = await admin.audit.reconcile(period);
+    const [forA, forB] = [
+      await ofA.auditor.audit.reconciliation(period),
+      await ofB.ops.audit.reconciliation(period),
     ];
-    expect(forOperator.id).toBe(run.id);
-    expect(forA).toMatchObject({ id: run.id, checked: { statements: 2, refunds: 0, payments: 0 } });
-    expect(forB).toMatchObject({ id: run.id, checked: { statements: 1, refunds: 0, payments: 0 } });
-    expect(forOperator.checked).toEqual(run.checked);
-    expect(forOperator.checked.statements).toBeGreaterThanOrEqual(3);
-    const subjects = (r: typeof forA) => r.findings.map((x) => x.subjectId).sort();
-    expect(subjects(forA)).toEqual([aStatement.id, aOther.id].sort());
-    expect(subjects(forB)).toEqual([bStatement.id]);
-    expect(subjects(forOperator)).toEqual(
-      expect.arrayContaining([aStatement.id, aOther.id, bStatement.id]),
+    const statementsOf = (r: typeof forA) => r.findings.map((x) => x.statementId);
+    expect(statementsOf(forA)).toEqual([aStatement.id]);
+    expect(forA.findings[0]!.detailZh).toBe('账本中的一笔结算付款 ¥1.11 没有对应的支付通道流水');
+    expect(statementsOf(forB)).toEqual([bStatement.id]);
+    expect(forB.days[0]).toMatchObject({ status: 'differences', findings: 1, entries: 1 });
+    expect(statementsOf(forOperator)).toEqual(
+      expect.arrayContaining([aStatement.id, bStatement.id]),
     );
-    // A company with nothing in the window is told it had nothing checked, not the others' figures.
+    expect(forOperator.days[0]!.findings).toBeGreaterThanOrEqual(2);
+    // A company with nothing that day is told its day is reconciled, not the others' figures.
     const ofC = await staff((await f.createCompany()).id);
-    expect(await latest(ofC.auditor)).toMatchObject({
-      id: run.id,
-      ok: true,
-      checked: { statements: 0, refunds: 0, payments: 0 },
-      findings: [],
+    expect((await ofC.auditor.audit.reconciliation(period)).days[0]).toMatchObject({
+      status: 'reconciled',
+      findings: 0,
+      entries: 0,
+      balanceTransactions: 0,
     });
+    expect((await ofC.auditor.audit.reconciliation(period)).findings).toEqual([]);
   });
 });

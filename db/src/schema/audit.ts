@@ -1,11 +1,14 @@
 import {
+  bigint,
   bigserial,
-  boolean,
+  date,
   index,
+  integer,
   jsonb,
   pgTable,
   text,
   timestamp,
+  unique,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from './identity';
@@ -36,38 +39,86 @@ export const auditLog = pgTable(
   ],
 );
 
-/** One thing the processor and our books disagree on. */
-export interface ReconciliationFinding {
-  /** e.g. transfer_missing, transfer_amount, refund_missing, refund_amount, payment_amount */
-  kind: string;
-  subjectType: 'statement' | 'refund' | 'payment';
-  subjectId: string;
-  /** What we recorded and what the processor says, in words and figures. */
-  detail: string;
-}
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+const fen = (name: string) => bigint(name, { mode: 'number' });
 
 /**
- * The nightly reconciliation of our books against the processor: every payout, refund and payment
- * of the window looked up at the processor, and what disagreed.
+ * One reconciliation of the processor's balance transactions with the ledger, over whole business
+ * days (SPEC §5): nightly for yesterday, or on demand for any period. Counts are the deployment's.
  */
 export const reconciliationRuns = pgTable(
   'reconciliation_runs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    windowFrom: timestamp('window_from', { withTimezone: true, precision: 3 }).notNull(),
-    windowTo: timestamp('window_to', { withTimezone: true, precision: 3 }).notNull(),
-    ok: boolean('ok').notNull(),
-    /** How many objects of each kind were compared, across the deployment. */
-    checked: jsonb('checked').$type<Record<string, number>>().notNull(),
-    /** The same counts per property company (by company id): what its own staff are shown. */
-    checkedByCompany: jsonb('checked_by_company')
-      .$type<Record<string, Record<string, number>>>()
-      .notNull()
-      .default({}),
-    findings: jsonb('findings').$type<ReconciliationFinding[]>().notNull(),
-    finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 })
-      .notNull()
-      .defaultNow(),
+    /** Business days (TZ_BUSINESS), both included. */
+    periodFrom: date('period_from', { mode: 'string' }).notNull(),
+    periodTo: date('period_to', { mode: 'string' }).notNull(),
+    /** `nightly` (the job) or `on_demand` (someone asked). */
+    trigger: text('trigger').notNull(),
+    requestedBy: uuid('requested_by').references(() => users.id),
+    balanceTransactions: integer('balance_transactions').notNull(),
+    entries: integer('entries').notNull(),
+    findings: integer('findings').notNull(),
+    startedAt: ts('started_at').notNull(),
+    finishedAt: ts('finished_at').notNull().defaultNow(),
   },
   (t) => [index('reconciliation_runs_finished_idx').on(t.finishedAt)],
+);
+
+/**
+ * Where each business day stands: the latest run that covered it, and what it found. One row per
+ * day for the deployment (company null, what the operator sees) and one per company that had
+ * processor money or findings that day (what its staff see). A day is reconciled when its
+ * findings are zero.
+ */
+export const reconciliationDays = pgTable(
+  'reconciliation_days',
+  {
+    businessDate: date('business_date', { mode: 'string' }).notNull(),
+    companyId: uuid('company_id').references(() => propertyCompanies.id),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id),
+    balanceTransactions: integer('balance_transactions').notNull(),
+    entries: integer('entries').notNull(),
+    findings: integer('findings').notNull(),
+    reconciledAt: ts('reconciled_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('reconciliation_days_day_company_uq').on(t.businessDate, t.companyId).nullsNotDistinct(),
+  ],
+);
+
+/**
+ * A disagreement between the processor and the ledger, as a run found it: a kind, both ids, both
+ * amounts, and the words an auditor reads. Company null: deployment-wide (the operator's).
+ */
+export const reconciliationFindings = pgTable(
+  'reconciliation_findings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id),
+    businessDate: date('business_date', { mode: 'string' }).notNull(),
+    companyId: uuid('company_id').references(() => propertyCompanies.id),
+    /** unbooked, entry_without_processor_object, processor_object_missing, amount_mismatch, … */
+    kind: text('kind').notNull(),
+    /** What the balance transaction is (charge, refund, dispute_withdrawal, …), when there is one. */
+    lineKind: text('line_kind'),
+    balanceTransactionId: text('balance_transaction_id'),
+    sourceId: text('source_id'),
+    entryIds: jsonb('entry_ids').$type<string[]>().notNull(),
+    processorAmountFen: fen('processor_amount_fen'),
+    processorFeeFen: fen('processor_fee_fen'),
+    processorNetFen: fen('processor_net_fen'),
+    ledgerCashFen: fen('ledger_cash_fen'),
+    ledgerFeeFen: fen('ledger_fee_fen'),
+    orderId: uuid('order_id'),
+    statementId: uuid('statement_id'),
+    refundId: uuid('refund_id'),
+    detailZh: text('detail_zh').notNull(),
+    detailEn: text('detail_en').notNull(),
+  },
+  (t) => [index('reconciliation_findings_run_day_idx').on(t.runId, t.businessDate)],
 );

@@ -1,9 +1,4 @@
-import {
-  QUEUES,
-  RECONCILIATION_WINDOW_HOURS,
-  reconcileWithProcessor,
-  type AppDeps,
-} from '@cgp/api';
+import { QUEUES, reconcileNightly, type AppDeps } from '@cgp/api';
 import type { Queue } from 'bullmq';
 import type Stripe from 'stripe';
 import { upsertSchedule } from '../schedule';
@@ -13,24 +8,28 @@ const NIGHTLY_SCHEDULER_ID = 'reconciliation-nightly';
 /** 03:30 business time: after the 02:00 settlement has paid out. */
 const NIGHTLY_CRON = '30 3 * * *';
 
-/** `reconciliation`: our books against the processor, over the last two days. Read-only there. */
+/**
+ * `reconciliation`: yesterday's business day (and any day missed or still with findings) against
+ * the processor's balance transactions. Read-only there; running it again only restates the days.
+ */
 export function reconciliationWorker(deps: AppDeps, stripe: Stripe): WorkerDefinition {
   return {
     queue: QUEUES.reconciliation,
     processor: async () => {
-      const to = new Date();
-      const from = new Date(to.getTime() - RECONCILIATION_WINDOW_HOURS * 3_600_000);
-      const run = await reconcileWithProcessor(deps.db, stripe, { from, to });
-      const log = run.ok ? deps.logger.info.bind(deps.logger) : deps.logger.error.bind(deps.logger);
+      const outcome = await reconcileNightly(deps.db, stripe, deps.env.TZ_BUSINESS);
+      const log = outcome.findings
+        ? deps.logger.error.bind(deps.logger)
+        : deps.logger.info.bind(deps.logger);
       log(
-        { runId: run.id, checked: run.checked, findings: run.findings.length },
-        run.ok ? 'reconciliation found nothing amiss' : 'reconciliation found disagreements',
+        outcome,
+        outcome.findings
+          ? 'reconciliation found disagreements'
+          : 'reconciliation found nothing amiss',
       );
-      return { runId: run.id, ok: run.ok, findings: run.findings.length };
+      return outcome;
     },
   };
 }
-
 export async function scheduleNightlyReconciliation(queue: Queue, timeZone: string) {
   await upsertSchedule(
     queue,

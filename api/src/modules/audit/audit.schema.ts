@@ -18,3 +18,29 @@ export const revenueShareInput = z
     path: ['to'],
   });
 export type RevenueShareInput = z.infer<typeof revenueShareInput>;
+
+const businessDate = z.iso.date();
+
+/** Longest period one call reconciles or reads: a quarter. */
+export const RECONCILIATION_MAX_DAYS = 93;
+
+/**
+ * A period of business days, both included (`audit.reconciliation`, `audit.reconcile`). Without
+ * one: the 30 days up to yesterday.
+ */
+export const reconciliationPeriodInput = z
+  .object({ from: businessDate, to: businessDate })
+  .partial()
+  .refine((v) => !v.from || !v.to || v.to >= v.from, {
+    message: '`to` must not be before `from`',
+    path: ['to'],
+  })
+  .refine(
+    (v) =>
+      !v.from ||
+      !v.to ||
+      Date.parse(v.to) - Date.parse(v.from) < RECONCILIATION_MAX_DAYS * 86_400_000,
+    { message: `The period may span at most ${RECONCILIATION_MAX_DAYS} days`, path: ['to'] },
+  )
+  .optional();
+export type ReconciliationPeriodInput = z.infer<typeof reconciliationPeriodInput>;

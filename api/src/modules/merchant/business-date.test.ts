@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, businessDateOf } from './business-date';
+import { addDays, businessDateOf, businessDayStart } from './business-date';
 
 describe('business dates', () => {
   it('reads the calendar day in the business zone, not the machine zone', () => {
@@ -14,5 +14,22 @@ describe('business dates', () => {
     expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
     expect(addDays('2025-03-10', -10)).toBe('2025-02-28');
     expect(() => addDays('tomorrow', 1)).toThrow(RangeError);
+  });
+});
+
+describe('businessDayStart', () => {
+  it('is local midnight of the day, in UTC', () => {
+    expect(businessDayStart('2026-11-30', 'Asia/Shanghai').toISOString()).toBe(
+      '2026-11-29T16:00:00.000Z',
+    );
+    expect(businessDayStart('2026-03-29', 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
+    expect(businessDayStart('2026-03-30', 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-29T22:00:00.000Z',
+    );
+    expect(businessDateOf(businessDayStart('2026-01-01', 'Asia/Shanghai'), 'Asia/Shanghai')).toBe(
+      '2026-01-01',
+    );
   });
 });

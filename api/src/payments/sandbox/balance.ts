@@ -136,9 +136,10 @@ interface BalanceRow {
   description: string | null;
 }
 
+/** Unix seconds are floored, as Stripe's are: a line made at 23:59:59.7 is of that day. */
 const SELECT_ROW = `SELECT id, type, source, amount::text, currency, fee::text,
-    extract(epoch FROM available_on)::int AS available_on,
-    extract(epoch FROM created_at)::int AS created, reporting_category, description
+    floor(extract(epoch FROM available_on))::int AS available_on,
+    floor(extract(epoch FROM created_at))::int AS created, reporting_category, description
   FROM stripe_sandbox.balance_transactions`;
 
 function render(row: BalanceRow): Stripe.BalanceTransaction {

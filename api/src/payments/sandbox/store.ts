@@ -138,6 +138,16 @@ export async function getObject<K extends ObjectType>(
 /** Any stored object by id, whatever its type: what `expand[]` resolves. */
 export async function findAnyObject(db: Queryable, id: string): Promise<unknown> {
   if (id.startsWith('txn_')) return findBalanceTransaction(db, id);
+  if (id.startsWith('trr_')) {
+    // A reversal lives in its transfer's `reversals` list (expanding a balance transaction's source).
+    const { rows } = await db.query<{ data: unknown }>(
+      `SELECT r AS data FROM stripe_sandbox.objects o,
+              jsonb_array_elements(o.data->'reversals'->'data') r
+        WHERE o.type = 'transfer' AND r->>'id' = $1`,
+      [id],
+    );
+    return rows[0]?.data ?? null;
+  }
   const { rows } = await db.query<{ data: unknown }>(
     'SELECT data FROM stripe_sandbox.objects WHERE id = $1',
     [id],
