@@ -80,7 +80,8 @@ function checksFor(scope: TenantScope): Check[] {
     {
       name: 'merchant_payable_matches_shares',
       // payable = earned merchant shares (already net of refunds) − paid out (posted) − payouts
-      // reserved (pending) + transfers the processor reversed (back to the merchant's payable)
+      // reserved (pending) + transfers the processor reversed (back to the merchant's payable) −
+      // what open chargebacks hold (a lost one is in the shares already)
       breaches: sql`
         WITH ledger AS (
           SELECT substring(account FROM ${PAYABLE_PREFIX.length + 1}::int)::uuid AS merchant_id, -sum(amount_fen) AS owed
@@ -90,7 +91,13 @@ function checksFor(scope: TenantScope): Check[] {
                  coalesce((SELECT sum(merchant_share_fen) FROM orders WHERE merchant_id = m.id AND earned_at IS NOT NULL), 0)
                - coalesce((SELECT sum(payout_fen) FROM statements WHERE merchant_id = m.id AND status IN ('paid', 'pending')), 0)
                + coalesce((SELECT -sum(p.amount_fen) FROM ledger_postings p JOIN journal_entries e ON e.id = p.entry_id
-                            WHERE e.kind = 'transfer_reversal' AND p.merchant_id = m.id), 0) AS owed
+                            WHERE e.kind = 'transfer_reversal' AND p.merchant_id = m.id), 0)
+               - coalesce((SELECT sum(p.amount_fen) FROM ledger_postings p
+                             JOIN journal_entries e ON e.id = p.entry_id AND e.kind = 'dispute'
+                            WHERE p.merchant_id = m.id AND p.account LIKE ${PAYABLE_PREFIX + '%'}
+                              AND NOT EXISTS (SELECT 1 FROM journal_entries l
+                                               WHERE l.idempotency_key = 'dispute:' || split_part(e.idempotency_key, ':', 2) || ':lost')), 0)
+                 AS owed
             FROM merchants m WHERE ${merchantInScope(sql`m.id`, scope)}
         )
         SELECT e.merchant_id::text AS id, e.owed AS expected, coalesce(l.owed, 0) AS ledger

@@ -4,6 +4,7 @@ import { enqueue } from '../outbox/outbox';
 import { QUEUES } from '../outbox/queues';
 import { ACCOUNTS } from './accounts';
 import { commissionFor } from './commission';
+import { holdOpenDisputesOnEarning } from './dispute-postings';
 import { postEntry } from './post';
 import { processorCashLines, type ProcessorMoney } from './processor-cash';
 import { reserveRefund } from './refund-postings';
@@ -182,12 +183,14 @@ export async function recordEarning(tx: Tx, order: Order): Promise<void> {
       { account: ACCOUNTS.revenue, amountFen: -shares.platformFen },
     ],
   });
-  await tx
+  const [earned] = await tx
     .update(orders)
     .set({
       merchantShareFen: shares.merchantFen,
       platformShareFen: shares.platformFen,
       earnedAt: sql`now()`,
     })
-    .where(eq(orders.id, order.id));
+    .where(eq(orders.id, order.id))
+    .returning();
+  await holdOpenDisputesOnEarning(tx, earned!);
 }

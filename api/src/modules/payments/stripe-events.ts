@@ -10,6 +10,7 @@ import {
   type ProcessorTransfer,
 } from '../settlement/transfer-events';
 import { syncConnectedAccount } from './connect-account';
+import { applyProcessorDispute, DISPUTE_EVENTS } from './dispute-events';
 import { recordExpiredSession, recordFailedAttempt } from './payment-lapsed';
 import { applyPaidSession, applySucceededIntent, type PaymentEffects } from './payment-received';
 import { processorOf } from './processor';
@@ -27,7 +28,8 @@ interface EventContext {
 /** What an event needs from the processor, fetched before the transaction opens. */
 interface Fetched {
   refunds?: Stripe.Refund[];
-
+  /** The dispute an event is about, as the processor has it now. */
+  dispute?: Stripe.Dispute;
   /** The PaymentIntent behind a payment of ours: what the processor says was paid, and when. */
   intent?: Stripe.PaymentIntent;
   /** The transfer a `transfer.*` event is about, as the processor has it now. */
@@ -69,6 +71,10 @@ async function fetchFor(stripe: Stripe, event: Stripe.Event): Promise<Fetched> {
   ) {
     return { transfer: await fetchProcessorTransfer(stripe, event.data.object.id) };
   }
+  if (DISPUTE_EVENTS.has(event.type)) {
+    const { id } = event.data.object as Stripe.Dispute;
+    return { dispute: await stripe.disputes.retrieve(id) };
+  }
   const intentId = ourPaymentIntent(event);
   if (intentId) {
     return { intent: await stripe.paymentIntents.retrieve(intentId, { expand: PAYMENT_EXPAND }) };
@@ -102,6 +108,13 @@ async function applyEvent(
     case 'refund.failed':
     case 'charge.refund.updated':
       return applyProcessorRefunds(tx, fetched.refunds ?? []);
+    case 'charge.dispute.created':
+    case 'charge.dispute.updated':
+    case 'charge.dispute.funds_withdrawn':
+    case 'charge.dispute.funds_reinstated':
+    case 'charge.dispute.closed':
+      if (fetched.dispute) await applyProcessorDispute(tx, fetched.dispute);
+      return;
     case 'account.updated':
       return syncConnectedAccount(tx, event.data.object);
     case 'transfer.created':

@@ -7,11 +7,12 @@ import { expandParam, listParams, nonEmpty } from './params';
 import type { Queryable } from './store';
 
 export type BalanceTransactionType =
-  'charge' | 'refund' | 'transfer' | 'transfer_refund' | 'adjustment';
+  'charge' | 'refund' | 'refund_failure' | 'transfer' | 'transfer_refund' | 'adjustment';
 
 const REPORTING_CATEGORY: Record<BalanceTransactionType, string> = {
   charge: 'charge',
   refund: 'refund',
+  refund_failure: 'refund_failure',
   transfer: 'transfer',
   transfer_refund: 'transfer_reversal',
   adjustment: 'dispute',

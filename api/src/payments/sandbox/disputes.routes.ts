@@ -3,7 +3,7 @@ import type { ApiRoutes } from './api';
 import { closeDispute, openDispute } from './disputes.service';
 import { AUTOMATIC } from './events';
 import { expandParam, intParam, listParams, metadataParam, nonEmpty } from './params';
-import { createRefund } from './refunds.service';
+import { createRefund, failRefundAfterSuccess } from './refunds.service';
 import { getObject, listObjects } from './store';
 import { createTransferReversal } from './transfers.service';
 
@@ -54,6 +54,9 @@ export function disputeRoutes(api: ApiRoutes): void {
     z.strictObject({ amount: intParam({ min: 1 }).optional(), expand: expandParam }),
     ({ db, path }, params) =>
       createRefund(db, { charge: path.id!, amount: params.amount }, AUTOMATIC),
+  );
+  api.post('/test_helpers/refunds/:id/fail', expandOnly, ({ db, path }) =>
+    failRefundAfterSuccess(db, path.id!, AUTOMATIC),
   );
   api.post(
     '/test_helpers/transfers/:id/dashboard_reversal',

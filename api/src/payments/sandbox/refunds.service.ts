@@ -133,3 +133,47 @@ export async function createRefund(
   });
   return refund;
 }
+
+/**
+ * What happens when the card network sends a refund back days after it succeeded (a closed card
+ * account): the refund becomes `failed`, the money returns to the platform's balance (a
+ * `refund_failure` balance transaction, named by `failure_balance_transaction`), the charge can
+ * be refunded again, and `refund.updated`, `refund.failed` and `charge.refund.updated` are sent.
+ */
+export async function failRefundAfterSuccess(
+  tx: Queryable,
+  refundId: string,
+  request: RequestInfo,
+): Promise<Stripe.Refund> {
+  const { data: refund } = await getObject(tx, 'refund', refundId, { lock: true });
+  if (refund.status !== 'succeeded') {
+    throw invalidRequest(
+      `Only a succeeded refund can fail afterwards; ${refund.id} is ${refund.status}.`,
+    );
+  }
+  const chargeId = typeof refund.charge === 'string' ? refund.charge : refund.charge!.id;
+  const { data: charge } = await getObject(tx, 'charge', chargeId, { lock: true });
+  const failureTxn = await recordBalanceTransaction(tx, {
+    type: 'refund_failure',
+    source: refund.id,
+    amount: refund.amount,
+    currency: refund.currency,
+    description: `REFUND FOR CHARGE (failed) ${chargeId}`,
+  });
+  const failed: Stripe.Refund = {
+    ...refund,
+    status: 'failed',
+    failure_reason: 'expired_or_canceled_card',
+    failure_balance_transaction: failureTxn,
+  };
+  await updateObject(tx, 'refund', refund.id, failed);
+  await updateObject(tx, 'charge', charge.id, {
+    ...charge,
+    amount_refunded: charge.amount_refunded - refund.amount,
+    refunded: false,
+  });
+  await emitEvent(tx, 'refund.updated', failed, request, { status: 'succeeded' });
+  await emitEvent(tx, 'refund.failed', failed, request);
+  await emitEvent(tx, 'charge.refund.updated', failed, request, { status: 'succeeded' });
+  return failed;
+}
