@@ -195,9 +195,25 @@ export async function reconcilePeriod(
   options: ReconcileOptions,
 ) {
   const startedAt = new Date();
+  const { lines, claims } = await loadReconciliationInput(db, stripe, period, options);
+  const outcome = reconcile({ lines, claims, period, timeZone: options.timeZone });
+  const runId = await storeOutcome(db, period, options, startedAt, outcome);
+  return { runId, ...outcome };
+}
+
+/**
+ * What the matcher compares for a period: the processor's balance transactions of its days and
+ * those of other days its entries name, and the ledger entries that claim processor money in it
+ * or book one of its balance transactions.
+ */
+export async function loadReconciliationInput(
+  db: Db,
+  stripe: Stripe,
+  period: ReconcilePeriod,
+  options: Pick<ReconcileOptions, 'timeZone' | 'pageSize'>,
+): Promise<{ lines: BalanceLine[]; claims: LedgerClaim[] }> {
   const start = businessDayStart(period.from, options.timeZone);
   const end = businessDayStart(addDays(period.to, 1), options.timeZone);
-
   const listed = await listBalanceTransactions(stripe, start, end, options.pageSize ?? PAGE);
   const claims = await loadClaims(
     db,
@@ -225,10 +241,7 @@ export async function reconcilePeriod(
     }
     lines.push(line);
   }
-
-  const outcome = reconcile({ lines, claims, period, timeZone: options.timeZone });
-  const runId = await storeOutcome(db, period, options, startedAt, outcome);
-  return { runId, ...outcome };
+  return { lines, claims };
 }
 
 /** Serialises writers of the per-day status, so the latest run of a day is the one shown. */
