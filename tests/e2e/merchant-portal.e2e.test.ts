@@ -210,16 +210,24 @@ describe('merchant portal at 1440×900', () => {
       await page.getByText('请填写中文名称（不超过60字）').waitFor();
       await page.getByText('请输入大于0的金额，最多两位小数').waitFor();
       await screenshot(page, 'merchant-service-dialog', { fullPage: false });
+      // The English name may stay blank; the windows are typed in hours.
       await page.getByLabel('名称（中文）').fill('空调清洗');
-      await page.getByLabel('名称（英文）').fill('Air-conditioner cleaning');
       await page.getByLabel('单价').fill('128.5');
+      await page.getByLabel('免费取消').fill('3');
+      await page.getByLabel('预约截止').fill('1.5');
       await page.getByTestId('service-save').click();
       await page.getByText('已创建服务').waitFor();
-      await page.locator('.el-table__body').getByText('¥128.50').waitFor();
+      const created = page.locator('.el-table__row', { hasText: '空调清洗' });
+      await created.getByText('¥128.50').waitFor();
+      expect(await created.innerText()).toContain('开始前 3 小时免费取消');
+      expect(await created.innerText()).toContain('提前 90 分钟');
 
       // Schedule: the demo already has two weeks of 09:00 and 14:00 slots, so a three-week
       // template creates only the third week and says it skips the rest.
       await page.getByRole('menuitem', { name: '排班与时段' }).click();
+      // The template starts from the shop's own pattern: the demo opens every day, weekends too.
+      const weekdays = page.getByTestId('template-weekdays');
+      await expect.poll(() => weekdays.locator('.is-checked').count()).toBe(7);
       await page.getByLabel('生成周数').fill('3');
       await page.getByLabel('生成周数').press('Tab');
       await page.getByTestId('template-preview').click();
@@ -250,6 +258,9 @@ describe('merchant portal at 1440×900', () => {
       await page.reload();
       await page.getByRole('heading', { name: 'Order queue' }).waitFor();
       await screenshot(page, 'merchant-orders-en', { fullPage: false });
+      // A service without an English name reads by its Chinese one.
+      await page.getByRole('menuitem', { name: 'Services' }).click();
+      await page.locator('.el-table__body').getByText('空调清洗').waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -56,7 +56,40 @@ describe('the service form', () => {
       communityIds: [COMMUNITY],
     } as MerchantService;
     const form = serviceToForm(service);
-    expect(form).toMatchObject({ priceYuan: '50.00', lateFeePercent: '20' });
-    expect(readServiceForm(form).input).toMatchObject({ priceFen: 5000, lateCancelFeeBps: 2000 });
+    expect(form).toMatchObject({
+      priceYuan: '50.00',
+      lateFeePercent: '20',
+      freeCancelHours: 4,
+      bookingCutoffHours: 2,
+    });
+    expect(readServiceForm(form).input).toMatchObject({
+      priceFen: 5000,
+      lateCancelFeeBps: 2000,
+      freeCancelMinutes: 240,
+      bookingCutoffMinutes: 120,
+    });
+  });
+
+  it('takes the windows in hours and sends minutes; the English name may be left out', () => {
+    const form = {
+      ...emptyServiceForm([COMMUNITY]),
+      titleZh: '空调清洗',
+      priceYuan: '99',
+      freeCancelHours: 1.5,
+      bookingCutoffHours: 24,
+    };
+    expect(form.titleEn).toBe('');
+    expect(readServiceForm(form).input).toMatchObject({
+      titleEn: '',
+      freeCancelMinutes: 90,
+      bookingCutoffMinutes: 1440,
+    });
+    // A cleared number field, or more than a week, is the hours field's error.
+    expect(readServiceForm({ ...form, freeCancelHours: Number.NaN }).invalid).toEqual(
+      new Set(['freeCancelHours']),
+    );
+    expect(readServiceForm({ ...form, bookingCutoffHours: 169 }).invalid).toEqual(
+      new Set(['bookingCutoffHours']),
+    );
   });
 });

@@ -6,7 +6,10 @@ import { invalidPaths } from './validation';
 export type MerchantService = RouterOutputs['merchant']['services']['list']['items'][number];
 export type ServiceInput = RouterInputs['merchant']['services']['create'];
 
-/** The service dialog's fields: money as yuan text and the late fee as a percentage. */
+/**
+ * The service dialog's fields: money as yuan text, the late fee as a percentage, and the
+ * cancellation and booking windows in hours (the API keeps minutes).
+ */
 export interface ServiceForm {
   titleZh: string;
   titleEn: string;
@@ -17,9 +20,9 @@ export interface ServiceForm {
   minQuantity: number;
   maxQuantity: number;
   durationMinutes: number;
-  freeCancelMinutes: number;
+  freeCancelHours: number;
   lateFeePercent: string;
-  bookingCutoffMinutes: number;
+  bookingCutoffHours: number;
   communityIds: string[];
 }
 export type ServiceFormField = keyof ServiceForm;
@@ -35,9 +38,9 @@ export function emptyServiceForm(communityIds: string[]): ServiceForm {
     minQuantity: 1,
     maxQuantity: 1,
     durationMinutes: 60,
-    freeCancelMinutes: 120,
+    freeCancelHours: 2,
     lateFeePercent: '20',
-    bookingCutoffMinutes: 60,
+    bookingCutoffHours: 1,
     communityIds,
   };
 }
@@ -53,17 +56,25 @@ export function serviceToForm(service: MerchantService): ServiceForm {
     minQuantity: service.minQuantity,
     maxQuantity: service.maxQuantity,
     durationMinutes: service.durationMinutes,
-    freeCancelMinutes: service.freeCancelMinutes,
+    freeCancelHours: minutesToHours(service.freeCancelMinutes),
     lateFeePercent: bpsToPercentText(service.lateCancelFeeBps),
-    bookingCutoffMinutes: service.bookingCutoffMinutes,
+    bookingCutoffHours: minutesToHours(service.bookingCutoffMinutes),
     communityIds: [...service.communityIds],
   };
 }
 
-/** Form fields named after the API's: price and fee are typed in other units. */
+/** Hours as the form shows them (to the hundredth: 45 minutes is 0.75 h). */
+export const minutesToHours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
+/** Whole minutes for the API; a blank or negative field stays invalid for the schema to refuse. */
+const hoursToMinutes = (hours: number | null | undefined) =>
+  typeof hours === 'number' && Number.isFinite(hours) ? Math.round(hours * 60) : Number.NaN;
+
+/** Form fields named after the API's: price, fee and windows are typed in other units. */
 const FIELD_OF: Record<string, ServiceFormField> = {
   priceFen: 'priceYuan',
   lateCancelFeeBps: 'lateFeePercent',
+  freeCancelMinutes: 'freeCancelHours',
+  bookingCutoffMinutes: 'bookingCutoffHours',
 };
 
 /**
@@ -75,11 +86,13 @@ export function readServiceForm(
 ):
   | { input: ServiceInput; invalid?: undefined }
   | { input?: undefined; invalid: Set<ServiceFormField> } {
-  const { priceYuan, lateFeePercent, ...rest } = form;
+  const { priceYuan, lateFeePercent, freeCancelHours, bookingCutoffHours, ...rest } = form;
   const input: ServiceInput = {
     ...rest,
     priceFen: parseYuan(priceYuan) ?? Number.NaN,
     lateCancelFeeBps: parsePercent(lateFeePercent) ?? Number.NaN,
+    freeCancelMinutes: hoursToMinutes(freeCancelHours),
+    bookingCutoffMinutes: hoursToMinutes(bookingCutoffHours),
   };
   const invalid = new Set(
     [...invalidPaths(createServiceInput, input)].map(

@@ -17,7 +17,8 @@ const WEEK_MINUTES = 7 * 24 * 60;
 
 export const serviceFieldsObject = z.object({
   titleZh: z.string().trim().min(1, 'Required').max(60),
-  titleEn: z.string().trim().min(1, 'Required').max(100),
+  /** Optional: English readers see the Chinese name when there is none. */
+  titleEn: z.string().trim().max(100).default(''),
   descriptionZh: z.string().trim().max(1000).default(''),
   descriptionEn: z.string().trim().max(2000).default(''),
   priceFen: z.number().int('Whole fen only').positive('Must be above 0').max(MAX_PRICE_FEN),

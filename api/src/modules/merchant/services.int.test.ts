@@ -77,6 +77,31 @@ describe('merchant.services', () => {
     expect((await resident.catalog.service({ id: created.id })).priceFen).toBe(9_900);
   });
 
+  it('takes a service without an English name, which then reads as empty for the apps to fall back', async () => {
+    const market = await deps.factories.createMarketplace();
+    const owner = await callerFor(deps, market.owner.id);
+    const { titleEn: _english, ...chineseOnly } = fields([market.community.id]);
+    const created = await owner.merchant.services.create(chineseOnly);
+    expect(created).toMatchObject({ titleZh: '空调清洗', titleEn: '' });
+    const resident = await callerFor(deps, market.resident.id);
+    expect((await resident.catalog.service({ id: created.id })).titleEn).toBe('');
+    // Blank is the same as none; too long is refused.
+    const blank = await owner.merchant.services.update({
+      ...fields([market.community.id]),
+      id: created.id,
+      titleEn: '   ',
+    });
+    expect(blank.titleEn).toBe('');
+    expect(
+      await codeOf(
+        owner.merchant.services.create({
+          ...fields([market.community.id]),
+          titleEn: 'x'.repeat(101),
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
+  });
+
   it('refuses communities the merchant does not serve, writing nothing', async () => {
     const f = deps.factories;
     const market = await f.createMarketplace();
