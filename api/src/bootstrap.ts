@@ -22,14 +22,6 @@ export async function bootstrap(
   close(): Promise<void>;
 }> {
   const { database, redis } = await connectInfrastructure(env, logger);
-  if (env.DEMO) {
-    // Several processes starting on one empty database: one seeds, the others then find it full.
-    await withStartupLock(database.pool, async () => {
-      if (!(await isEmpty(database.db))) return;
-      await seedDemo(database.db, { timeZone: env.TZ_BUSINESS, history: true });
-      logger.info('seeded demo data into the empty database');
-    });
-  }
   const payments = await createPayments({
     env,
     pool: database.pool,
@@ -40,6 +32,18 @@ export async function bootstrap(
       `${(error as Error).message} (STRIPE_SANDBOX_PORT=${env.STRIPE_SANDBOX_PORT}; set STRIPE_SECRET_KEY to use Stripe)`,
     );
   });
+  if (env.DEMO) {
+    // Several processes starting on one empty database: one seeds, the others then find it full.
+    await withStartupLock(database.pool, async () => {
+      if (!(await isEmpty(database.db))) return;
+      await seedDemo(database.db, {
+        timeZone: env.TZ_BUSINESS,
+        history: true,
+        processor: { payments, env, logger },
+      });
+      logger.info('seeded demo data into the empty database');
+    });
+  }
   const deps: AppDeps = {
     db: database.db,
     redis,

@@ -7,9 +7,10 @@ import {
   type Db,
   type Tx,
 } from '@cgp/db';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { recordEarning, recordPayment } from '../modules/ledger/order-money';
+import { inArray, sql } from 'drizzle-orm';
+import { recordEarning } from '../modules/ledger/order-money';
 import { runCallbacksForCompany } from '../modules/quality/callback-runs';
+import { confirmedBefore, payHistory, settleDemoHistory, type DemoProcessor } from './demo-settlement';
 
 /** The demo's history is drawn from this seed: every start shows the same shape of past. */
 const HISTORY_SEED = 20_260_101;
@@ -57,12 +58,16 @@ const COMPLAINTS = [
 export async function seedDemoHistory(
   db: Db,
   ids: { companyId: string; communityId: string; opsId: string; passwordHash: string },
-  options: { timeZone: string; days?: number; now?: Date },
+  options: { timeZone: string; days?: number; now?: Date; processor?: DemoProcessor },
 ) {
   const days = options.days ?? 60;
   const now = options.now ?? new Date();
   const random = prng(HISTORY_SEED);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  // Payment methods are drawn apart, so the history is the same with or without a processor.
+  const methodRandom = prng(HISTORY_SEED + 1);
+  const monthStart = await startOfMonth(db, options.timeZone);
+  let lateEarners: (typeof orders.$inferSelect)[] = [];
 
   await db.transaction(async (tx) => {
     const households = await historyResidents(tx, ids);
@@ -177,23 +182,13 @@ export async function seedDemoHistory(
                )}) GROUP BY slot_id) o
        WHERE sl.id = o.slot_id`);
 
-    // Money as for any order: paid into escrow, and earned on confirmation.
-    for (const order of made) {
-      const frozen = await recordPayment(tx, order, order.paidAt!);
-      if (order.status === 'confirmed') await recordEarning(tx, frozen);
-    }
-    await tx
-      .update(orders)
-      .set({ earnedAt: orders.confirmedAt })
-      .where(
-        and(
-          eq(orders.status, 'confirmed'),
-          inArray(
-            orders.id,
-            made.map((o) => o.id),
-          ),
-        ),
-      );
+    // Money as for any order: paid into escrow on the day it was paid, earned on the day it was
+    // confirmed. What was confirmed this month is earned after last month's settlement ran.
+    const paid = await payHistory(tx, made, options.processor, methodRandom);
+    const earnedEarly = options.processor?.payments.sandbox ? confirmedBefore(paid, monthStart) : paid.filter((o) => o.status === 'confirmed');
+    for (const order of earnedEarly) await recordEarning(tx, order, order.confirmedAt!);
+    const early = new Set(earnedEarly.map((o) => o.id));
+    lateEarners = paid.filter((o) => o.status === 'confirmed' && !early.has(o.id));
 
     if (late.length) {
       await tx.insert(slaBreaches).values(
@@ -295,6 +290,20 @@ export async function seedDemoHistory(
     });
     await recordCallbackOutcomes(db, run.runId, ids.opsId, i, random, now);
   }
+
+  if (options.processor?.payments.sandbox) {
+    await settleDemoHistory(db, options.processor, ids.companyId);
+    await db.transaction(async (tx) => {
+      for (const order of lateEarners) await recordEarning(tx, order, order.confirmedAt!);
+    });
+  }
+}
+
+/** The instant this month began in the business time zone. */
+async function startOfMonth(db: Db, timeZone: string): Promise<Date> {
+  const { rows } = await db.execute<{ at: string }>(sql`
+    SELECT (date_trunc('month', now() AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone}) AS at`);
+  return new Date(rows[0]!.at);
 }
 
 /** The first days of the months before this one that the history reaches, oldest first. */

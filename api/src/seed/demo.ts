@@ -15,6 +15,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../modules/identity/password';
 import { seedDemoHistory } from './demo-history';
+import type { DemoProcessor } from './demo-settlement';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -184,7 +185,13 @@ const WORKERS = [
  */
 export async function seedDemo(
   db: Db,
-  options: { timeZone?: string; days?: number; history?: boolean } = {},
+  options: {
+    timeZone?: string;
+    days?: number;
+    history?: boolean;
+    /** The payment processor the history's money goes through, and last month is settled with. */
+    processor?: DemoProcessor;
+  } = {},
 ) {
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const days = options.days ?? 14;
@@ -332,7 +339,7 @@ export async function seedDemo(
                    ((d::date + ${start}::time) AT TIME ZONE ${timeZone}),
                    ((d::date + ${end}::time) AT TIME ZONE ${timeZone}),
                    ${capacity}::int
-              FROM generate_series((now() AT TIME ZONE ${timeZone})::date + 1,
+              FROM generate_series((now() AT TIME ZONE ${timeZone})::date,
                                    (now() AT TIME ZONE ${timeZone})::date + ${days}::int,
                                    interval '1 day') AS d`);
         }
@@ -345,7 +352,11 @@ export async function seedDemo(
     return { companyId: company!.id, communityId: community!.id, opsId: ops!.id };
   });
   if (options.history) {
-    await seedDemoHistory(db, { ...seeded, passwordHash }, { timeZone });
+    await seedDemoHistory(
+      db,
+      { ...seeded, passwordHash },
+      { timeZone, processor: options.processor },
+    );
   }
   return { companyId: seeded.companyId, communityId: seeded.communityId };
 }

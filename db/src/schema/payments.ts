@@ -33,6 +33,8 @@ export const payments = pgTable(
     currency: text('currency').notNull().default('cny'),
     status: paymentStatus('status').notNull().default('open'),
     url: text('url').notNull(),
+    /** How the resident paid (`card`, `alipay`, `wechat_pay`: the charge's payment_method_details.type). */
+    paymentMethodType: text('payment_method_type'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     succeededAt: ts('succeeded_at'),

@@ -6,6 +6,9 @@ import { SERVICE_RINGS } from './order-values';
 export const propertyCompanies = pgTable('property_companies', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
+  /** The property service desk (客服) residents call: its phone and opening hours, set by ops. */
+  serviceDeskPhone: text('service_desk_phone'),
+  serviceDeskHours: text('service_desk_hours'),
   createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
 

@@ -23,6 +23,8 @@ export async function recordPayment(
   order: Order,
   at = new Date(),
   money: ProcessorMoney | null = null,
+  /** When the payment was booked, if not now (the demo's history books its past on its own days). */
+  bookedAt?: Date,
 ): Promise<Order> {
   const [merchant] = await tx
     .select({ companyId: merchants.companyId })
@@ -45,6 +47,7 @@ export async function recordPayment(
     orderId: order.id,
     memo: 'payment received',
     processorObjectId: money?.balanceTransactionId,
+    at: bookedAt,
     lines: [
       ...processorCashLines(order.totalFen, money),
       { account: ACCOUNTS.escrow, amountFen: -order.totalFen },
@@ -163,7 +166,7 @@ export async function refundDuplicatePayment(
  * The order has earned what is left of its money (confirmation, or a close that kept a fee):
  * split it once, post Dr escrow / Cr payable / Cr revenue, and make it eligible for settlement.
  */
-export async function recordEarning(tx: Tx, order: Order): Promise<void> {
+export async function recordEarning(tx: Tx, order: Order, at?: Date): Promise<void> {
   if (order.earnedAt || order.paidAt === null || order.platformBps === null) return;
   const net = order.totalFen - order.refundFen;
   if (net <= 0) return;
@@ -173,6 +176,7 @@ export async function recordEarning(tx: Tx, order: Order): Promise<void> {
     idempotencyKey: `earning:${order.id}`,
     orderId: order.id,
     memo: 'shares earned',
+    at,
     lines: [
       { account: ACCOUNTS.escrow, amountFen: net },
       {
@@ -188,7 +192,7 @@ export async function recordEarning(tx: Tx, order: Order): Promise<void> {
     .set({
       merchantShareFen: shares.merchantFen,
       platformShareFen: shares.platformFen,
-      earnedAt: sql`now()`,
+      earnedAt: at ?? sql`now()`,
     })
     .where(eq(orders.id, order.id))
     .returning();

@@ -19,6 +19,11 @@ export interface EntryInput {
   processorObjectId?: string;
   /** `pending` reserves money the processor must still move; `single` (the default) is final. */
   phase?: 'single' | 'pending';
+  /**
+   * When the business event happened, if not now: the entry and its postings carry it, so reports
+   * by day and month place money booked later (the demo's history) on its own day.
+   */
+  at?: Date;
   lines: PostingLine[];
 }
 
@@ -59,6 +64,7 @@ export async function insertEntry(
       phase: entry.phase ?? 'single',
       pendingEntryId: entry.pendingEntryId,
       processorObjectId: entry.processorObjectId,
+      ...(entry.at && { createdAt: entry.at }),
     })
     .onConflictDoNothing({ target: journalEntries.idempotencyKey })
     .returning({ id: journalEntries.id });
@@ -72,6 +78,7 @@ export async function insertEntry(
       merchantId: l.merchantId,
       refundId: entry.refundId,
       statementId: entry.statementId,
+      ...(entry.at && { createdAt: entry.at }),
     })),
   );
   return row.id;

@@ -48,9 +48,13 @@ async function markAttemptSucceeded(tx: Tx, paid: ReceivedPayment): Promise<bool
     (sessionId
       ? undefined
       : rows.find((r) => (r.status === 'open' || r.status === 'failed') && !r.paymentIntentId));
+  const charge = paid.intent.latest_charge;
   const succeeded = {
     status: 'succeeded' as const,
     paymentIntentId: paid.paymentIntentId,
+    paymentMethodType:
+      (typeof charge === 'object' && charge?.payment_method_details?.type) ||
+      (paid.intent.payment_method_types.length === 1 ? paid.intent.payment_method_types[0] : null),
     succeededAt: sql`now()`,
     updatedAt: sql`now()`,
   };

@@ -75,6 +75,8 @@ export interface BalanceLine {
   availableOn?: number;
   reportingCategory?: string;
   description?: string;
+  /** Unix seconds; now unless a past payment is being recorded. */
+  created?: number;
 }
 
 /**
@@ -85,8 +87,10 @@ export async function recordBalanceTransaction(tx: Queryable, line: BalanceLine)
   const id = newId('txn');
   await tx.query(
     `INSERT INTO stripe_sandbox.balance_transactions
-       (id, type, source, amount, currency, fee, available_on, reporting_category, description)
-     VALUES ($1, $2, $3, $4, $5, $6, COALESCE(to_timestamp($7), now()), $8, $9)`,
+       (id, type, source, amount, currency, fee, available_on, reporting_category, description,
+        created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, COALESCE(to_timestamp($7), now()), $8, $9,
+             COALESCE(to_timestamp($10), now()))`,
     [
       id,
       line.type,
@@ -97,6 +101,7 @@ export async function recordBalanceTransaction(tx: Queryable, line: BalanceLine)
       line.availableOn ?? null,
       line.reportingCategory ?? REPORTING_CATEGORY[line.type],
       line.description ?? null,
+      line.created ?? null,
     ],
   );
   return id;

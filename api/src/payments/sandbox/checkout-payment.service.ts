@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { chargeFee, currentTerms, recordBalanceTransaction } from './balance';
-import { markExpired } from './checkout.service';
+import { createCheckoutSession, markExpired, type CreateSessionInput } from './checkout.service';
 import { invalidRequest } from './errors';
 import { AUTOMATIC, emitEvent } from './events';
 import { newId, nowSeconds } from './ids';
@@ -104,15 +104,49 @@ export async function attemptCheckoutPayment(
     return { outcome, session: open, paymentIntent: failed };
   }
 
+  const { charge, paid, complete } = await completePayment(tx, {
+    session: session.data,
+    intent,
+    isNew,
+    method: chosen,
+    paymentMethod,
+  });
+  await emitEvent(tx, 'charge.succeeded', charge, AUTOMATIC);
+  await emitEvent(tx, 'payment_intent.succeeded', paid, AUTOMATIC);
+  await emitEvent(tx, 'checkout.session.completed', complete, AUTOMATIC);
+  return { outcome, session: complete, paymentIntent: paid };
+}
+
+/**
+ * The success of a payment attempt: a charge with its balance transaction (and fee), the intent
+ * succeeded, the session complete. `at` (Unix seconds) dates all of it, for a payment of the past.
+ */
+async function completePayment(
+  tx: Queryable,
+  input: {
+    session: Stripe.Checkout.Session;
+    intent: Stripe.PaymentIntent;
+    isNew: boolean;
+    method: PaymentMethodType;
+    paymentMethod: string;
+    at?: number;
+  },
+) {
+  const { session, intent, isNew, paymentMethod } = input;
+  const chosen = input.method;
+  const at = input.at ?? nowSeconds();
+  const id = session.id;
   const chargeId = newId('ch');
   const terms = await currentTerms(tx);
+  const fee = chargeFee(intent.amount, terms);
   const balanceTransaction = await recordBalanceTransaction(tx, {
     type: 'charge',
     source: chargeId,
     amount: intent.amount,
     currency: intent.currency,
-    fee: chargeFee(intent.amount, terms),
-    availableOn: nowSeconds() + terms.availableAfterSeconds,
+    fee,
+    availableOn: at + terms.availableAfterSeconds,
+    created: at,
   });
   const charge = buildCharge({
     id: chargeId,
@@ -120,6 +154,7 @@ export async function attemptCheckoutPayment(
     method: chosen,
     paymentMethod,
     balanceTransaction,
+    created: at,
   });
   await insertObject(tx, 'charge', charge.id, charge);
   const paid: Stripe.PaymentIntent = {
@@ -133,14 +168,14 @@ export async function attemptCheckoutPayment(
   };
   await saveIntent(tx, paid, isNew);
   const complete: Stripe.Checkout.Session = {
-    ...session.data,
+    ...session,
     status: 'complete',
     payment_status: 'paid',
     payment_intent: paid.id,
     customer_details: {
       address: null,
       business_name: null,
-      email: session.data.customer_email,
+      email: session.customer_email,
       individual_name: null,
       name: null,
       phone: null,
@@ -150,8 +185,60 @@ export async function attemptCheckoutPayment(
     url: null,
   };
   await updateObject(tx, 'checkout.session', id, complete);
-  await emitEvent(tx, 'charge.succeeded', charge, AUTOMATIC);
-  await emitEvent(tx, 'payment_intent.succeeded', paid, AUTOMATIC);
-  await emitEvent(tx, 'checkout.session.completed', complete, AUTOMATIC);
-  return { outcome, session: complete, paymentIntent: paid };
+  return { charge, paid, complete, balanceTransaction, fee };
+}
+
+/** A payment that happened in the past, as Checkout would have recorded it (no events: they were delivered then). */
+export interface PastPayment {
+  session: CreateSessionInput;
+  /** Unix seconds. */
+  paidAt: number;
+  method: PaymentMethodType;
+}
+
+/**
+ * Records payments that happened before the sandbox knew of them — the demo's history — each as
+ * a Checkout Session created a minute before `paidAt` and paid at `paidAt`, with its charge and
+ * balance transaction dated then, so the balance and the balance-transaction list read as if the
+ * sandbox had been running all along. No events are emitted: the platform books these itself.
+ */
+export async function recordPastPayments(
+  tx: Queryable,
+  payments: PastPayment[],
+  publicUrl: string,
+) {
+  const made = [];
+  for (const past of payments) {
+    const session = await createCheckoutSession(tx, past.session, publicUrl, past.paidAt - 60);
+    const stored = await getObject(tx, 'checkout.session', session.id);
+    const pid = stored.internal.payment_intent_data;
+    const intent = buildPaymentIntent({
+      amount: session.amount_total ?? 0,
+      currency: session.currency ?? 'cny',
+      description: pid.description,
+      metadata: pid.metadata,
+      transferGroup: pid.transfer_group,
+      paymentMethodTypes: session.payment_method_types,
+      created: past.paidAt,
+    });
+    const done = await completePayment(tx, {
+      session,
+      intent,
+      isNew: true,
+      method: past.method,
+      paymentMethod: newId('pm'),
+      at: past.paidAt,
+    });
+    made.push({
+      checkoutSessionId: session.id,
+      paymentIntentId: done.paid.id,
+      chargeId: done.charge.id,
+      balanceTransactionId: done.balanceTransaction,
+      feeFen: done.fee,
+      url: session.url ?? '',
+      amount: done.charge.amount,
+      method: past.method,
+    });
+  }
+  return made;
 }

@@ -42,8 +42,10 @@ export async function createCheckoutSession(
   tx: Queryable,
   input: CreateSessionInput,
   publicUrl: string,
+  /** Unix seconds; now unless a past payment is being recorded. */
+  at?: number,
 ): Promise<Stripe.Checkout.Session> {
-  const created = nowSeconds();
+  const created = at ?? nowSeconds();
   const expiresAt = input.expires_at ?? created + MAX_LIFETIME_S;
   if (expiresAt < created + MIN_LIFETIME_S) {
     throw invalidRequest(

@@ -5,11 +5,13 @@ import { pino } from 'pino';
 import Stripe from 'stripe';
 import type { Logger } from '../../logger';
 import { setTerms, type SandboxTerms } from './balance';
+import { recordPastPayments, type PastPayment } from './checkout-payment.service';
 import { FaultInjector } from './faults';
 import { randomToken } from './ids';
 import { startMaintenance } from './maintenance';
 import { ensureSandboxSchema, persistentSetting } from './schema';
 import { createSandboxApp } from './server';
+import { transaction } from './store';
 import {
   newWebhookSecret,
   removeWebhookEndpoint,
@@ -20,6 +22,21 @@ import {
 import { DEFAULT_RETRY, WebhookDispatcher, type WebhookRetryOptions } from './webhooks';
 
 export type { SandboxTerms } from './balance';
+export type { PastPayment } from './checkout-payment.service';
+
+/** The ids of a payment recorded by `recordPastPayments`. */
+export interface RecordedPastPayment {
+  checkoutSessionId: string;
+  paymentIntentId: string;
+  chargeId: string;
+  balanceTransactionId: string;
+  /** What the processor kept of the charge. */
+  feeFen: number;
+  /** The session's hosted page as it was when created. */
+  url: string;
+  amount: number;
+  method: PastPayment['method'];
+}
 export type { ActiveFault, FaultKind, FaultRule } from './faults';
 export { FaultInjector } from './faults';
 export { signatureHeader } from './webhooks';
@@ -72,6 +89,11 @@ export interface PaymentSandbox {
   setTerms(terms: Partial<SandboxTerms>): Promise<SandboxTerms>;
   /** Forgets every idempotency key now, as Stripe does after 24 hours. */
   forgetIdempotencyKeys(): Promise<void>;
+  /**
+   * Records Checkout payments that happened in the past (the demo's history), dated when they
+   * were paid, in one transaction and without events; answers their ids in the same order.
+   */
+  recordPastPayments(payments: PastPayment[]): Promise<RecordedPastPayment[]>;
   /** Stops serving and delivering; undelivered webhooks stay queued for the next start. */
   close(): Promise<void>;
 }
@@ -172,6 +194,8 @@ export async function startPaymentSandbox(
       forgetIdempotencyKeys: async () => {
         await pool.query('DELETE FROM stripe_sandbox.idempotency_keys');
       },
+      recordPastPayments: (payments) =>
+        transaction(pool, (tx) => recordPastPayments(tx, payments, url)),
       close: () => (closing ??= shutdown()),
     };
   } catch (error) {

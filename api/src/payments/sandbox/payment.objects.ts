@@ -11,6 +11,8 @@ export interface PaymentIntentInput {
   metadata: Stripe.Metadata;
   transferGroup: string | null;
   paymentMethodTypes: string[];
+  /** Unix seconds; now unless a past payment is being recorded. */
+  created?: number;
 }
 
 /** A PaymentIntent as Checkout creates it on the first payment attempt, before the outcome is known. */
@@ -31,7 +33,7 @@ export function buildPaymentIntent(input: PaymentIntentInput): Stripe.PaymentInt
     capture_method: 'automatic',
     client_secret: `${id}_secret_${randomToken(24)}`,
     confirmation_method: 'automatic',
-    created: nowSeconds(),
+    created: input.created ?? nowSeconds(),
     currency: input.currency,
     customer: null,
     customer_account: null,
@@ -99,6 +101,7 @@ export function buildCharge(input: {
   method: PaymentMethodType;
   paymentMethod: string;
   balanceTransaction: string;
+  created?: number;
 }): Stripe.Charge {
   const { intent, method, paymentMethod, balanceTransaction } = input;
   return {
@@ -114,7 +117,7 @@ export function buildCharge(input: {
     billing_details: { address: null, email: null, name: null, phone: null, tax_id: null },
     calculated_statement_descriptor: 'CGP SANDBOX',
     captured: true,
-    created: nowSeconds(),
+    created: input.created ?? nowSeconds(),
     currency: intent.currency,
     customer: null,
     description: intent.description,
