@@ -110,7 +110,9 @@ describe('start-up', () => {
     });
     const base = `http://127.0.0.1:${port}`;
     let ready = false;
-    for (let i = 0; i < 100 && !ready; i++) {
+    // Seeding the demo (60 days of history paid at the sandbox, last month settled) takes about
+    // ten seconds on a busy two-core machine; readiness comes after it.
+    for (let i = 0; i < 200 && !ready; i++) {
       ready = await fetch(`${base}/readyz`).then(
         (r) => r.ok,
         () => false,
