@@ -51,3 +51,4 @@ export {
   runDueCallbacks,
   type CallbackRunOutcome,
 } from './modules/quality/callback-runs';
+export { startupBanner } from './banner';

@@ -2,7 +2,7 @@
  * `npm start`: the whole platform in one process — API, webhooks, both frontends and the job
  * workers on one port. In production run `api/src/main.ts` and `jobs/src/main.ts` separately.
  */
-import { platformRoutes, runProcess, startApiServer } from '@cgp/api';
+import { platformRoutes, runProcess, startApiServer, startupBanner } from '@cgp/api';
 import { startJobs } from './start';
 
 await runProcess('platform', async ({ deps, env }) => {
@@ -17,5 +17,14 @@ await runProcess('platform', async ({ deps, env }) => {
     },
     '社区共富平台 is running',
   );
+  if (process.stdout.isTTY) {
+    process.stdout.write(
+      startupBanner({
+        publicUrl: env.PUBLIC_URL,
+        sandboxUrl: deps.payments?.sandbox?.url ?? null,
+        demo: env.DEMO,
+      }),
+    );
+  }
   return [routes.close, api.close, jobs.close];
 });

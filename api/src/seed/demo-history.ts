@@ -10,7 +10,12 @@ import {
 import { inArray, sql } from 'drizzle-orm';
 import { recordEarning } from '../modules/ledger/order-money';
 import { runCallbacksForCompany } from '../modules/quality/callback-runs';
-import { confirmedBefore, payHistory, settleDemoHistory, type DemoProcessor } from './demo-settlement';
+import {
+  confirmedBefore,
+  payHistory,
+  settleDemoHistory,
+  type DemoProcessor,
+} from './demo-settlement';
 
 /** The demo's history is drawn from this seed: every start shows the same shape of past. */
 const HISTORY_SEED = 20_260_101;
@@ -185,7 +190,9 @@ export async function seedDemoHistory(
     // Money as for any order: paid into escrow on the day it was paid, earned on the day it was
     // confirmed. What was confirmed this month is earned after last month's settlement ran.
     const paid = await payHistory(tx, made, options.processor, methodRandom);
-    const earnedEarly = options.processor?.payments.sandbox ? confirmedBefore(paid, monthStart) : paid.filter((o) => o.status === 'confirmed');
+    const earnedEarly = options.processor?.payments.sandbox
+      ? confirmedBefore(paid, monthStart)
+      : paid.filter((o) => o.status === 'confirmed');
     for (const order of earnedEarly) await recordEarning(tx, order, order.confirmedAt!);
     const early = new Set(earnedEarly.map((o) => o.id));
     lateEarners = paid.filter((o) => o.status === 'confirmed' && !early.has(o.id));
