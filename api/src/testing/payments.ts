@@ -65,11 +65,18 @@ export async function serveWithPayments(
 }
 
 /** What a script does on the sandbox's hosted Checkout page: POST the outcome, ask for JSON. */
-export async function submitCheckoutPage(url: string, outcome: 'succeeded' | 'failed') {
+export async function submitCheckoutPage(
+  url: string,
+  outcome: 'succeeded' | 'failed',
+  paymentMethod?: 'card' | 'alipay' | 'wechat_pay',
+) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ outcome }).toString(),
+    body: new URLSearchParams({
+      outcome,
+      ...(paymentMethod && { payment_method: paymentMethod }),
+    }).toString(),
   });
   return {
     status: response.status,

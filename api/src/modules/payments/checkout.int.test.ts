@@ -83,7 +83,7 @@ describe('payment.checkout and the webhook, over HTTP', () => {
     // A second tab (or a retry) gets the same session, not a second way to pay.
     expect((await checkout(token, order.id)).data!.url).toBe(url);
 
-    const paid = await submitCheckoutPage(url, 'succeeded');
+    const paid = await submitCheckoutPage(url, 'succeeded', 'wechat_pay');
     expect(paid.body.outcome).toBe('succeeded');
     await deps.sandbox.waitForWebhooks();
 
@@ -94,6 +94,8 @@ describe('payment.checkout and the webhook, over HTTP', () => {
     expect(row).toMatchObject({
       status: 'succeeded',
       paymentIntentId: paid.body.payment_intent!.id,
+      // How the resident paid, from the charge's payment_method_details.
+      paymentMethodType: 'wechat_pay',
     });
     const intent = await deps.payments.stripe.paymentIntents.retrieve(row!.paymentIntentId!);
     expect(intent).toMatchObject({ transfer_group: order.id, metadata: { order_id: order.id } });
