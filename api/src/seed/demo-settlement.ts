@@ -52,11 +52,11 @@ export async function payHistory(
       session: {
         line_items: [
           {
-            quantity: order.quantity,
+            quantity: 1,
             price_data: {
               currency: 'cny',
-              unit_amount: order.unitPriceFen,
-              product_data: { name: order.addressSnapshot },
+              unit_amount: order.totalFen,
+              product_data: { name: `社区服务订单 ${order.orderNo ?? ''}`.trim() },
             },
           },
         ],
