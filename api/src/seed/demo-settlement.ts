@@ -1,4 +1,4 @@
-import { merchants, orders, payments, users, type Db, type Tx } from '@cgp/db';
+import { merchants, type orders, payments, users, type Db, type Tx } from '@cgp/db';
 import { and, eq } from 'drizzle-orm';
 import type { Env } from '../env';
 import type { Logger } from '../logger';
