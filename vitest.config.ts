@@ -17,6 +17,7 @@ const HEAVY = [
   'tests/integration/meal-cart-concurrency.int.test.ts',
   'tests/integration/startup.int.test.ts',
   'jobs/src/faults.int.test.ts',
+  'jobs/src/sweepers.int.test.ts',
   'jobs/src/settlement-crash.int.test.ts',
   'jobs/src/worker-restart.int.test.ts',
 ];

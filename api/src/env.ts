@@ -74,6 +74,11 @@ const envSchema = z.object({
    * again by the payout sweeper: longer than a payout job's own retries take.
    */
   PAYOUT_RESEND_SECONDS: positiveInt(10 * 60),
+  /**
+   * A scheduled run (settlement, reconciliation) not done this long after it fell due was lost
+   * with its job; its sweeper makes it.
+   */
+  SCHEDULE_GRACE_SECONDS: positiveInt(15 * 60),
   /** A job's lock in BullMQ: a killed worker's job is picked up again after about this long. */
   JOB_LOCK_MS: positiveInt(30_000),
   /** How often the outbox relay looks for work to hand to the queues. */

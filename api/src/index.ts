@@ -29,6 +29,11 @@ export { markRefundFailed, sendRefund } from './modules/payments/send-refund';
 export { sweepDueRefunds } from './modules/payments/refund-sweep';
 export { expireAbandonedCheckouts } from './modules/payments/expire-checkouts';
 export { buildStatements, settlementStatement } from './modules/settlement/build-statements';
+export { settleOverdue } from './modules/settlement/settlement-due';
+export {
+  NIGHTLY_RECONCILIATION_CRON,
+  reconciliationOverdue,
+} from './modules/audit/reconciliation-due';
 export { commissionFor } from './modules/ledger/commission';
 export {
   markPayoutFailed,

@@ -4,11 +4,7 @@ import { startOutboxRelay } from './outbox-relay';
 import { startWorkerHost } from './worker-host';
 import { workerDefinitions } from './workers';
 import { scheduleOrderTimerSweep } from './workers/order-timers.worker';
-import {
-  REFUND_SWEEP_SCHEDULER_ID,
-  scheduleCheckoutExpiry,
-  scheduleRefundSweep,
-} from './workers/payments.worker';
+import { scheduleCheckoutExpiry, scheduleRefundSweep } from './workers/payments.worker';
 import { schedulePayoutSweep } from './workers/payouts.worker';
 import { scheduleNightlyReconciliation } from './workers/reconciliation.worker';
 import { scheduleDailySettlement } from './workers/settlement.worker';
@@ -42,22 +38,35 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
     return queue;
   };
 
+  const sweep = deps.env.TIMER_SWEEP_SECONDS;
   const ensureSchedules = async () => {
-    await scheduleOrderTimerSweep(queueFor(QUEUES.orderTimers), deps.env.TIMER_SWEEP_SECONDS);
+    await scheduleOrderTimerSweep(queueFor(QUEUES.orderTimers), sweep);
     if (deps.payments) {
-      await scheduleCheckoutExpiry(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
-      await scheduleRefundSweep(queueFor(QUEUES.payments), deps.env.TIMER_SWEEP_SECONDS);
-      await schedulePayoutSweep(queueFor(QUEUES.payouts), deps.env.TIMER_SWEEP_SECONDS);
-      await scheduleNightlyReconciliation(queueFor(QUEUES.reconciliation), deps.env.TZ_BUSINESS);
+      await scheduleCheckoutExpiry(queueFor(QUEUES.payments), sweep);
+      await scheduleRefundSweep(queueFor(QUEUES.payments), sweep);
+      await schedulePayoutSweep(queueFor(QUEUES.payouts), sweep);
+      await scheduleNightlyReconciliation(
+        queueFor(QUEUES.reconciliation),
+        deps.env.TZ_BUSINESS,
+        sweep,
+      );
     }
     await scheduleDailySettlement(
       queueFor(QUEUES.settlement),
       deps.env.SETTLEMENT_CRON,
       deps.env.TZ_BUSINESS,
+      sweep,
     );
-    await scheduleSurveys(queueFor(QUEUES.surveys), deps.env.TZ_BUSINESS);
+    await scheduleSurveys(queueFor(QUEUES.surveys), deps.env.TZ_BUSINESS, sweep);
   };
   await ensureSchedules();
+  // Every schedule just made, by queue: what the watch below expects to find in Redis.
+  const expected: { queue: string; id: string }[] = [];
+  for (const [name, queue] of queues) {
+    for (const scheduler of await queue.getJobSchedulers()) {
+      expected.push({ queue: name, id: scheduler.key });
+    }
+  }
   // The connection is up now, so any later 'ready' is a reconnect — and a Redis that restarted
   // empty lost every schedule: put them back.
   producerConnection.on('ready', () => {
@@ -66,19 +75,22 @@ export async function startJobs(deps: AppDeps): Promise<Jobs> {
     );
   });
 
-  // Redis can also lose its keys without the connection dropping (a flush, a failover to an empty
-  // replica, eviction): on the sweep's period, a missing sweep schedule means the schedules are
-  // gone, and they are put back.
+  // Redis can also lose keys without the connection dropping (a flush, a failover to an empty
+  // replica, eviction): on the sweep's period every schedule is looked for, and if any is gone
+  // they are all put back, without a restart. The sweeps then redo from PostgreSQL what was lost.
+  const missingSchedule = async () => {
+    for (const { queue, id } of expected) {
+      if (!(await queueFor(queue).getJobScheduler(id))) return true;
+    }
+    return false;
+  };
   const scheduleWatch = setInterval(() => {
-    const marker = deps.payments
-      ? queueFor(QUEUES.payments).getJobScheduler(REFUND_SWEEP_SCHEDULER_ID)
-      : Promise.resolve(true);
-    marker
-      .then((found) => (found ? undefined : ensureSchedules()))
+    missingSchedule()
+      .then((missing) => (missing ? ensureSchedules() : undefined))
       .catch((error: unknown) =>
         deps.logger.warn({ err: error }, 'could not check the job schedules'),
       );
-  }, deps.env.TIMER_SWEEP_SECONDS * 1000);
+  }, sweep * 1000);
   scheduleWatch.unref();
 
   const host = await startWorkerHost({

@@ -7,7 +7,6 @@ export const SURVEY_JOBS = { callbacks: 'monthly-callbacks', sweep: 'sweep' } as
 
 const MONTHLY_SCHEDULER_ID = 'surveys-monthly-callbacks';
 const SWEEP_SCHEDULER_ID = 'surveys-sweep';
-const SWEEP_EVERY_MS = 5 * 60_000;
 
 /**
  * `surveys`: the monthly callback run (回访) and the default ratings. Both are decided in
@@ -28,8 +27,12 @@ export function surveysWorker(deps: AppDeps): WorkerDefinition {
   };
 }
 
-/** The 1st of each month, 09:00 business time; and the sweep every five minutes. */
-export async function scheduleSurveys(queue: Queue, timeZone: string): Promise<void> {
+/** The 1st of each month, 09:00 business time; and the sweep on the timer sweep's period. */
+export async function scheduleSurveys(
+  queue: Queue,
+  timeZone: string,
+  sweepSeconds: number,
+): Promise<void> {
   await upsertSchedule(
     queue,
     MONTHLY_SCHEDULER_ID,
@@ -39,7 +42,7 @@ export async function scheduleSurveys(queue: Queue, timeZone: string): Promise<v
   await upsertSchedule(
     queue,
     SWEEP_SCHEDULER_ID,
-    { every: SWEEP_EVERY_MS },
+    { every: sweepSeconds * 1000 },
     { name: SURVEY_JOBS.sweep },
   );
 }

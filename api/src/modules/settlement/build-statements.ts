@@ -64,6 +64,14 @@ export async function buildStatements(
 }
 
 /**
+ * An order `o` (of merchant `m`) a settlement run takes: earned, not settled, no open dispute,
+ * its merchant able to receive payouts.
+ */
+export const SETTLEABLE = sql`o.earned_at IS NOT NULL AND o.settled_at IS NULL
+           AND m.payouts_enabled AND m.stripe_account_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM order_disputes d WHERE d.order_id = o.id AND d.resolved_at IS NULL)`;
+
+/**
  * The settlement statement itself, exported so the benchmark can time the very same SQL raw.
  * Returns the statements it made.
  */
@@ -77,9 +85,7 @@ export function settlementStatement(runId: string, merchantIds?: string[]): SQL 
                o.platform_share_fen, o.platform_bps
           FROM orders o
           JOIN merchants m ON m.id = o.merchant_id
-         WHERE o.earned_at IS NOT NULL AND o.settled_at IS NULL
-           AND m.payouts_enabled AND m.stripe_account_id IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM order_disputes d WHERE d.order_id = o.id AND d.resolved_at IS NULL)
+         WHERE ${SETTLEABLE}
            ${onlyMerchants}
       ), per_merchant AS (
         SELECT merchant_id, count(*)::int AS order_count, sum(total_fen) AS gross, sum(refund_fen) AS refunds,
