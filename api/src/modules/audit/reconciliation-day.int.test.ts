@@ -58,7 +58,7 @@ const helper = <T>(path: string, form: Record<string, string | number> = {}) =>
   stripe.rawRequest('POST', `/v1/test_helpers/${path}`, form) as Promise<Stripe.Response<T>>;
 
 describe('a business day reconciled against what the product booked', () => {
-  it('matches charges with fees, a dashboard refund, a payout and its reversal; without any one posting the finding names it', async () => {
+  it('reconciles charges with fees, a dashboard refund, a lost dispute, a payout and its reversal to zero findings; without any one posting the finding names it', async () => {
     const refunded = await paidOrder();
     const disputed = await paidOrder();
     await paidOrder();
@@ -95,21 +95,23 @@ describe('a business day reconciled against what the product booked', () => {
     // Three charges (each with its fee), the dashboard refund, the transfer, its reversal and the
     // dispute's withdrawal (with its fee).
     expect(day.balanceTransactions).toBe(7);
-    expect(run.matches).toHaveLength(6);
-    // Waiting: the product does not book disputes yet (charge.dispute.* is stored, not booked).
-    // Until it does, the lost dispute is the day's one finding, named in words and 元.
-    expect(run.findings.map((f) => [f.kind, f.sourceId])).toEqual([['unbooked', dispute.id]]);
-    expect(run.findings[0]!.detailZh).toMatch(
-      new RegExp(`^支付通道有一笔拒付扣款 ¥\\d+\\.\\d{2}（${dispute.id}，手续费 ¥15\\.00）未入账$`),
-    );
-    for (const source of [refunded.charge, dashboardRefund.id, transfer!.id, reversal.id]) {
+    expect(run.matches).toHaveLength(7);
+    expect(run.findings).toEqual([]);
+    expect(day.findings).toBe(0);
+    for (const source of [
+      refunded.charge,
+      dashboardRefund.id,
+      transfer!.id,
+      reversal.id,
+      dispute.id,
+    ]) {
       const [bt] = (await stripe.balanceTransactions.list({ source, limit: 1 })).data;
       expect(run.matches.map((m) => m.balanceTransactionId)).toContain(bt!.id);
     }
 
     // Take away any one of the product's postings: the finding names exactly what it booked.
     const input = await loadReconciliationInput(deps.db, stripe, period, { timeZone });
-    const baseline = new Set(run.findings.map((f) => f.balanceTransactionId));
+    const named: string[] = [];
     for (const match of run.matches) {
       const without = reconcile({
         lines: input.lines,
@@ -118,9 +120,19 @@ describe('a business day reconciled against what the product booked', () => {
         timeZone,
       });
       const line = input.lines.find((l) => l.id === match.balanceTransactionId)!;
-      const fresh = without.findings.filter((f) => !baseline.has(f.balanceTransactionId));
-      expect(fresh.map((f) => [f.kind, f.balanceTransactionId])).toEqual([['unbooked', line.id]]);
-      expect(fresh[0]!.detailZh).toContain(line.source!);
+      expect(without.findings.map((f) => [f.kind, f.balanceTransactionId])).toEqual([
+        ['unbooked', line.id],
+      ]);
+      expect(without.findings[0]!.detailZh).toContain(line.source!);
+      named.push(without.findings[0]!.detailZh);
     }
+    expect(named).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^支付通道有一笔拒付扣款 ¥\\d+\\.\\d{2}（${dispute.id}，手续费 ¥15\\.00）未入账$`,
+        ),
+      ),
+    );
+    expect(named).toContainEqual(`支付通道有一笔打款撤回 ¥0.50（${reversal.id}）未入账`);
   });
 });
