@@ -110,6 +110,30 @@ describe('transfer events', () => {
     await expectInvariantsHold();
   });
 
+  it('pays once and posts once when attempts and the confirming event race', async () => {
+    const { merchantId, statement } = await settledMerchant();
+    // Three payout jobs at once (a retry, a sweep, the original) make one transfer.
+    const outcomes = await Promise.allSettled(
+      [0, 1, 2].map(() => payStatement(deps.db, deps.payments.stripe, statement.id)),
+    );
+    expect(outcomes.some((o) => o.status === 'fulfilled' && o.value === 'paid')).toBe(true);
+    const made = await deps.payments.stripe.transfers.list({ transfer_group: statement.id });
+    expect(made.data).toHaveLength(1);
+    // Its event, delivered twice at once and alongside another attempt, books nothing more.
+    const [created] = await transferEvents(statement.id);
+    await Promise.all([
+      deliver(created!),
+      deliver({ ...created!, id: `${created!.id}_again` }),
+      payStatement(deps.db, deps.payments.stripe, statement.id),
+    ]);
+    expect((await entriesOf(statement.id)).map((e) => `${e.kind}:${e.phase}`)).toEqual([
+      'payout:pending',
+      'payout:post',
+    ]);
+    expect(await payableOf(merchantId)).toBe(0);
+    await expectInvariantsHold();
+  });
+
   it('books each reversal once, whatever order and however often its events arrive, and the next statement nets it', async () => {
     const { market, merchantId, statement } = await settledMerchant();
     expect(await payStatement(deps.db, deps.payments.stripe, statement.id)).toBe('paid');
