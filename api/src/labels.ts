@@ -12,6 +12,7 @@ import type {
   SLA_STEPS,
 } from '@cgp/db/order-values';
 import type {
+  ENTRY_PHASES,
   JOURNAL_KINDS,
   MERCHANT_STAFF_ROLES,
   MERCHANT_STATUSES,
@@ -131,6 +132,13 @@ export const LABELS = {
     failed: ['付款失败（预留已退回）', 'Payout failed (reservation returned)'],
     carried: ['结转下期', 'Carried forward'],
   } satisfies Table<Of<typeof STATEMENT_STATUSES>>,
+  /** An entry's phase: money the processor must still move is reserved, then posted or voided. */
+  entryPhase: {
+    single: ['已入账', 'Posted'],
+    pending: ['预留，待支付通道确认', 'Reserved, awaiting the processor'],
+    post: ['支付通道已确认', 'Confirmed by the processor'],
+    void: ['已撤销，预留退回', 'Voided, reservation returned'],
+  } satisfies Table<Of<typeof ENTRY_PHASES>>,
   /** The two phases of a payout in the ledger (statements, earnings, reports). */
   payoutPhase: {
     pending: ['已预留，待支付通道确认', 'Reserved, awaiting the processor'],

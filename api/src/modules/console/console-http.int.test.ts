@@ -139,7 +139,7 @@ describe('CSV export', () => {
     );
     expect([...csv.first.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.lines).toBe(ledgerLines + 1);
-    expect(csv.kept[0]).toBe('分录行,时间,类型,科目,金额(元，借正贷负),订单号,商户,摘要');
+    expect(csv.kept[0]).toBe('分录行,时间,类型,科目,金额(元，借正贷负),订单号,商户,摘要,记账阶段');
     expect(csv.kept.length).toBeGreaterThan(1);
     // Beijing time, kinds and accounts in words, 元 with two decimals, the short order number.
     const line = csv.kept[1]!.split(',');
@@ -187,7 +187,9 @@ describe('CSV export', () => {
       () => true,
     );
     expect(statements.kept).toHaveLength(1 + seed.merchantIds.length);
-    expect(statements.kept.slice(1).every((l) => /^[0-9a-f]{8},商户\d,付款待支付通道确认,/.test(l))).toBe(true);
+    expect(
+      statements.kept.slice(1).every((l) => /^[0-9a-f]{8},商户\d,付款待支付通道确认,/.test(l)),
+    ).toBe(true);
   }, 60_000);
 
   it('exports disputes and the audit log in Beijing time and words, named by their period', async () => {

@@ -82,11 +82,22 @@ export const REPORTS: Record<ExportReport, ReportDefinition> = {
   },
   ledger: {
     title: '账本分录',
-    header: ['分录行', '时间', '类型', '科目', '金额(元，借正贷负)', '订单号', '商户', '摘要'],
+    header: [
+      '分录行',
+      '时间',
+      '类型',
+      '科目',
+      '金额(元，借正贷负)',
+      '订单号',
+      '商户',
+      '摘要',
+      '记账阶段',
+    ],
     // A posting belongs to the company through its order's community or its statement's merchant.
     query: (q) => sql`
       SELECT p.id, ${localTime('p.created_at', q.timeZone)}, ${label('journalKind', 'e.kind')},
-             ${accountLabel('p.account', 'm.name')}, ${yuan('p.amount_fen')}, o.order_no, m.name, e.memo
+             ${accountLabel('p.account', 'm.name')}, ${yuan('p.amount_fen')}, o.order_no, m.name, e.memo,
+             ${label('entryPhase', 'e.phase')}
         FROM ledger_postings p
         JOIN journal_entries e ON e.id = p.entry_id
         LEFT JOIN orders o ON o.id = coalesce(p.order_id, e.order_id)
