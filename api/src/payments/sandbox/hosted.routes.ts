@@ -4,10 +4,19 @@ import { z } from 'zod';
 import { attemptCheckoutPayment } from './checkout-payment.service';
 import { completeOnboarding, openOnboardingLink } from './connect.service';
 import { invalidRequest, SandboxError } from './errors';
-import { checkoutPage, messagePage, onboardingPage, successRedirect } from './pages';
+import { checkoutPage, messagePage, onboardingPage, successRedirect, testToolsPage } from './pages';
 import { parseParams } from './params';
 import { PAYMENT_METHOD_TYPES } from './payment.objects';
 import { getObject, transaction } from './store';
+import { paymentUnderTest, runTestAction, testActionParams } from './test-tools';
+
+const DONE: Record<string, string> = {
+  refund: '已在后台退款 · Refunded in the Dashboard',
+  dispute: '已发起拒付 · Dispute opened',
+  dispute_won: '争议已判平台胜诉 · Dispute won',
+  dispute_lost: '争议已判平台败诉 · Dispute lost',
+  reverse: '转账已冲正 · Transfer reversed',
+};
 
 const payParams = z.object({
   outcome: z.enum(['succeeded', 'failed']),
@@ -66,6 +75,26 @@ export function hostedRoutes(pool: pg.Pool, afterCommit: () => void): Router {
       return;
     }
     res.redirect(303, redirect ?? pageUrl(req));
+  });
+
+  // The test page of a payment (its PaymentIntent id is the credential, like a Checkout URL).
+  router.get('/test/payments/:id', async (req, res) => {
+    const payment = await paymentUnderTest(pool, req.params.id);
+    const done = typeof req.query.done === 'string' ? (DONE[req.query.done] ?? null) : null;
+    res.type('html').send(testToolsPage(payment, done));
+  });
+
+  router.post('/test/payments/:id', ...form, async (req, res) => {
+    const action = parseParams(testActionParams, req.body ?? {});
+    await transaction(pool, async (tx) =>
+      runTestAction(tx, await paymentUnderTest(tx, req.params.id), action),
+    );
+    afterCommit();
+    if (wantsJson(req)) {
+      res.json({ outcome: action.action, payment: await paymentUnderTest(pool, req.params.id) });
+      return;
+    }
+    res.redirect(303, `${pageUrl(req)}?done=${action.action}`);
   });
 
   router.get('/setup/e/:account/:token', async (req, res) => {
