@@ -1,5 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { opsProcedure, propertyProcedure } from '../../trpc';
+import { operatorProcedure, opsProcedure, propertyProcedure } from '../../trpc';
+import { tenantScopeOf } from '../identity/tenant-scope';
+import { consoleKpis, consoleTrends } from './dashboard.service';
 import { getConsoleOrder, listConsoleOrders } from './console-orders.service';
 import {
   auditLogInput,
@@ -7,6 +9,7 @@ import {
   consoleOrderInput,
   consoleOrdersInput,
   merchantStatusInput,
+  trendsInput,
 } from './console.schema';
 import { listAuditLog, listDisputes, listMerchants, setMerchantStatus } from './console.service';
 import { acknowledgeBreachAlerts, listBreachAlerts } from '../notifications/breach-alerts';
@@ -14,6 +17,16 @@ import { acknowledgeBreachesInput } from '../notifications/messages.schema';
 
 /** The property console (`console.*`): property staff read their company; operations change it. */
 export const consoleRouter = {
+  /** The landing page's cards: the company's for its staff, the deployment's for the operator. */
+  kpis: operatorProcedure.query(({ ctx }) =>
+    consoleKpis(ctx.db, tenantScopeOf(ctx.actor), ctx.env.TZ_BUSINESS),
+  ),
+  /** Gross and platform share by day or month, with month on month (环比). */
+  trends: operatorProcedure
+    .input(trendsInput)
+    .query(({ ctx, input }) =>
+      consoleTrends(ctx.db, tenantScopeOf(ctx.actor), input, ctx.env.TZ_BUSINESS),
+    ),
   orders: propertyProcedure
     .input(consoleOrdersInput)
     .query(({ ctx, input }) => listConsoleOrders(ctx.db, ctx.actor, input)),

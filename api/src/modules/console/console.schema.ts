@@ -61,3 +61,23 @@ export const exportReports = [
 ] as const;
 export type ExportReport = (typeof exportReports)[number];
 export const exportRange = range;
+
+/** A business day, as the console's trend chart ends on one. */
+const businessDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD')
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+      new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: 'Not a calendar date',
+    },
+  );
+
+/** The revenue trend: 30 days or 12 months ending `to` (today when left out). */
+export const trendsInput = z.object({
+  granularity: z.enum(['day', 'month']).default('day'),
+  to: businessDate.optional(),
+});
+export type TrendsInput = z.infer<typeof trendsInput>;
