@@ -76,11 +76,11 @@ describe('property console at 1440×900', () => {
   it('shows the auditor last month’s revenue share by merchant, tying out to the ledger and to audit.revenueShare, down to ledger postings', async () => {
     const { context, page, errors } = await openDesktop(browser, platform.baseUrl, 'Asia/Shanghai');
     try {
-      await page.goto('/login?redirect=/console');
+      await page.goto('/login?redirect=/console/revenue');
       await page.getByLabel('手机号').fill(AUDITOR.phone);
       await page.getByLabel('密码').fill(AUDITOR.password);
       await page.getByRole('button', { name: '登录' }).click();
-      await page.waitForURL(/\/console/);
+      await page.waitForURL(/\/console\/revenue/);
       const table = page.getByTestId('revenue-table');
       await expect.poll(() => table.locator('tbody tr').count(), POLL).toBeGreaterThan(0);
 

@@ -2,7 +2,12 @@ import type { RouteRecordRaw } from 'vue-router';
 
 /** The console's pages under `/console`, each its own chunk. */
 export const consoleChildren: RouteRecordRaw[] = [
-  { path: '', name: 'console-revenue', component: () => import('./pages/RevenueSharePage.vue') },
+  { path: '', name: 'console-home', component: () => import('./home/HomePage.vue') },
+  {
+    path: 'revenue',
+    name: 'console-revenue',
+    component: () => import('./pages/RevenueSharePage.vue'),
+  },
   { path: 'orders', name: 'console-orders', component: () => import('./pages/OrdersPage.vue') },
   {
     path: 'orders/:id',

@@ -1,0 +1,252 @@
+import { reconcileWithProcessor } from '@cgp/api';
+import { callerFor, seedEligibleOrders } from '@cgp/api/testing';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  horizontalOverflow,
+  launchBrowser,
+  openDesktop,
+  openPhone,
+  screenshot,
+} from './support/browser';
+import { startPlatform, type Platform } from './support/platform';
+
+/** The demo's property auditor: the finance clerk. */
+const CLERK = { phone: '13700000001', password: 'demo1234' };
+const RESIDENT_PHONE = '13800000001';
+const POLL = { timeout: 15_000 };
+
+let platform: Platform;
+let browser: Browser;
+let companyId: string;
+
+const yuan = (fen: number) =>
+  `¥${Math.trunc(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
+
+async function rows<T extends Record<string, unknown>>(q: ReturnType<typeof sql>) {
+  return (await platform.deps.db.execute<T>(q)).rows;
+}
+
+/**
+ * Known money for the demo company: 12 orders that earned their shares just now (paid two days
+ * ago), 5 of which are marked paid today; a refund being sent; a payout that failed.
+ */
+async function seedMoney() {
+  const [resident] = await rows<{
+    id: string;
+    unit_id: string;
+    community_id: string;
+    company_id: string;
+  }>(sql`
+    SELECT u.id, u.unit_id, un.community_id, c.company_id FROM users u
+      JOIN units un ON un.id = u.unit_id JOIN communities c ON c.id = un.community_id
+     WHERE u.phone = ${RESIDENT_PHONE}`);
+  companyId = resident!.company_id;
+  const merchants = await rows<{ merchant_id: string; service_id: string; slot_id: string }>(sql`
+    SELECT DISTINCT ON (m.id) m.id AS merchant_id, s.id AS service_id, sl.id AS slot_id
+      FROM merchants m JOIN services s ON s.merchant_id = m.id JOIN slots sl ON sl.service_id = s.id
+     WHERE m.company_id = ${companyId} ORDER BY m.id, sl.starts_at`);
+  for (const m of merchants)
+    await platform.deps.db.execute(
+      sql`UPDATE slots SET capacity = capacity + 50 WHERE id = ${m.slot_id}`,
+    );
+  const seeded = await seedEligibleOrders(platform.deps.db, {
+    merchants: merchants.length,
+    orders: 12,
+    earnedDaysAgo: 0,
+    market: {
+      companyId,
+      communityId: resident!.community_id,
+      unitId: resident!.unit_id,
+      residentId: resident!.id,
+      merchants: merchants.map((m) => ({
+        merchantId: m.merchant_id,
+        serviceId: m.service_id,
+        slotId: m.slot_id,
+      })),
+    },
+  });
+  expect(seeded.orderCount).toBe(12);
+  await platform.deps.db.execute(sql`
+    UPDATE orders SET paid_at = now() - interval '1 minute'
+     WHERE id IN (SELECT id FROM orders WHERE idempotency_key LIKE 'seed-%' ORDER BY id LIMIT 5)`);
+  const [order] = await rows<{ id: string }>(sql`
+    SELECT id FROM orders WHERE idempotency_key LIKE 'seed-%' ORDER BY id LIMIT 1`);
+  // Not yet due, so no worker sends it while the page is read.
+  await platform.deps.db.execute(sql`
+    INSERT INTO refunds (order_id, amount_fen, cause, status, due_at)
+    VALUES (${order!.id}, 1234, 'resolveRefund', 'pending', now() + interval '1 day')`);
+  await platform.deps.db.execute(sql`
+    INSERT INTO statements (merchant_id, run_id, status, gross_fen, refund_fen, merchant_fen,
+                            platform_fen, payout_fen, order_count, failure_reason)
+    VALUES (${merchants[0]!.merchant_id}, gen_random_uuid(), 'failed', 65255, 0, 45678, 19577,
+            45678, 3, 'account_closed')`);
+  await reconcileWithProcessor(platform.deps.db, platform.deps.payments.stripe, {
+    from: new Date(Date.now() - 48 * 3_600_000),
+    to: new Date(),
+  });
+}
+
+/** What the cards should say, from the tables directly (not through the procedure). */
+async function expectedFigures() {
+  const today = sql`((now() AT TIME ZONE 'Asia/Shanghai')::date::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+  const month = sql`(date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`;
+  const inCompany = sql`o.community_id IN (SELECT id FROM communities WHERE company_id = ${companyId})`;
+  const [r] = await rows<Record<string, string>>(sql`
+    SELECT
+      (SELECT count(*) FROM orders o WHERE o.paid_at >= ${today} AND ${inCompany}) AS orders,
+      (SELECT coalesce(sum(total_fen), 0) FROM orders o WHERE o.paid_at >= ${today} AND ${inCompany}) AS gmv,
+      (SELECT coalesce(sum(platform_share_fen), 0) FROM orders o WHERE o.earned_at >= ${today} AND ${inCompany}) AS platform,
+      (SELECT coalesce(sum(r.amount_fen), 0) FROM refunds r JOIN orders o ON o.id = r.order_id
+        WHERE r.status IN ('pending', 'failed') AND ${inCompany}) AS refunds,
+      (SELECT coalesce(sum(payout_fen), 0) FROM statements s JOIN merchants m ON m.id = s.merchant_id
+        WHERE s.status IN ('pending', 'failed') AND m.company_id = ${companyId}) AS payouts,
+      (SELECT coalesce(sum(total_fen), 0) FROM orders o WHERE o.paid_at >= ${month} AND ${inCompany}) AS month_gmv`);
+  return Object.fromEntries(Object.entries(r!).map(([k, v]) => [k, Number(v)]));
+}
+
+async function signIn(page: Page, redirect: string) {
+  await page.goto(`/login?redirect=${redirect}`);
+  await page.getByLabel('手机号').fill(CLERK.phone);
+  await page.getByLabel('密码').fill(CLERK.password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+beforeAll(async () => {
+  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
+  await seedMoney();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+describe('the console landing page for a finance clerk', () => {
+  it('shows today’s figures in 元 as the books have them, the trend with 环比, and breadcrumbs that keep filters (1440×900)', async () => {
+    const expected = await expectedFigures();
+    expect(expected.orders).toBeGreaterThanOrEqual(5);
+    expect(expected.platform).toBeGreaterThan(0);
+    const [clerk] = await rows<{ id: string }>(
+      sql`SELECT id FROM users WHERE phone = ${CLERK.phone}`,
+    );
+    const unreconciled = (await (await callerFor(platform.deps, clerk!.id)).console.kpis())
+      .unreconciledDays;
+
+    const { context, page, errors } = await openDesktop(browser, platform.baseUrl);
+    try {
+      await signIn(page, '/console');
+      await page.waitForURL((url) => url.pathname === '/console');
+      const card = (id: string) => page.getByTestId(id).getByTestId('kpi-value');
+      await expect.poll(() => card('kpi-orders').innerText(), POLL).toBe(String(expected.orders));
+      expect(await card('kpi-gmv').innerText()).toBe(yuan(expected.gmv!));
+      expect(await card('kpi-platform').innerText()).toBe(yuan(expected.platform!));
+      expect(await card('kpi-refunds').innerText()).toBe(yuan(expected.refunds!));
+      expect(expected.refunds).toBe(1234);
+      expect(await card('kpi-payouts').innerText()).toBe(yuan(expected.payouts!));
+      expect(expected.payouts).toBeGreaterThanOrEqual(45_678);
+      expect(await card('kpi-unreconciled').innerText()).toBe(
+        unreconciled === null ? '尚未对账' : `${unreconciled} 天`,
+      );
+
+      // The trend: month on month in words and %.
+      const mom = page.getByTestId('mom');
+      await mom.waitFor();
+      expect(await mom.innerText()).toContain('环比');
+      const gmvLine = await page.getByTestId('mom-gmv').innerText();
+      expect(gmvLine).toContain(`交易额：本月至今 ${yuan(expected.month_gmv!)}`);
+      expect(gmvLine).toMatch(/(增长|下降) \d+(\.\d+)?%|持平|无法计算环比/);
+      await page.locator('[data-testid="trend"] canvas').first().waitFor();
+      await page.waitForTimeout(800);
+      await screenshot(page, 'console-home-desktop', { fullPage: false });
+
+      // Month view, then down to today's orders, a search, an order, and back by the breadcrumb.
+      await page.getByTestId('trend-granularity').getByText('按月').click();
+      await expect.poll(() => page.getByTestId('mom-gmv').innerText(), POLL).toContain('交易额');
+      await page.getByTestId('kpi-platform').getByRole('link', { name: '查看订单' }).click();
+      await page.waitForURL(/\/console\/orders\?/);
+      const table = page.getByTestId('orders-table');
+      await expect.poll(() => table.locator('tbody tr').count(), POLL).toBeGreaterThan(0);
+      await page.getByTestId('orders-search').fill(RESIDENT_PHONE);
+      await page.getByTestId('orders-search').press('Enter');
+      await page.waitForURL(new RegExp(`q=${RESIDENT_PHONE}`));
+      await expect.poll(() => table.locator('tbody tr').count(), POLL).toBeGreaterThan(0);
+      const listUrl = new URL(page.url());
+      await table.locator('tbody tr').first().click();
+      await page.waitForURL(/\/console\/orders\/[0-9a-f-]{36}\?/);
+      const crumbs = page.getByTestId('breadcrumbs');
+      await expect.poll(() => crumbs.innerText(), POLL).toMatch(/概览\s*\/\s*订单\s*\/\s*订单 \d+/);
+      await screenshot(page, 'console-order-breadcrumbs', { fullPage: false });
+      await crumbs.getByText('订单', { exact: true }).click();
+      await page.waitForURL((url) => url.pathname === '/console/orders');
+      const back = new URL(page.url());
+      for (const key of ['from', 'to', 'q'])
+        expect(`${key}=${back.searchParams.get(key)}`).toBe(
+          `${key}=${listUrl.searchParams.get(key)}`,
+        );
+      expect(await page.getByTestId('orders-search').inputValue()).toBe(RESIDENT_PHONE);
+      await crumbs.getByText('概览').click();
+      await page.waitForURL((url) => url.pathname === '/console');
+
+      // From the revenue report grouped by category: the way back keeps the grouping and period.
+      await page.getByRole('menuitem', { name: '分账报表' }).click();
+      await page.locator('.el-range-editor').first().click();
+      await page.locator('.el-picker-panel__shortcut', { hasText: '近30天' }).click();
+      await page.waitForURL(/period=\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}/);
+      await page.getByTestId('group-by').getByText('按品类').click();
+      await page.waitForURL(/groupBy=category/);
+      const reportUrl = new URL(page.url());
+      await page.getByTestId('drill').first().click();
+      await page.waitForURL(/\/console\/orders\?/);
+      await expect.poll(() => table.locator('tbody tr').count(), POLL).toBeGreaterThan(0);
+      await table.locator('tbody tr').first().click();
+      await expect
+        .poll(() => crumbs.innerText(), POLL)
+        .toMatch(/分账报表\s*\/\s*订单\s*\/\s*订单 \d+/);
+      await crumbs.getByText('分账报表').click();
+      await page.waitForURL((url) => url.pathname === '/console/revenue');
+      expect(new URL(page.url()).searchParams.get('groupBy')).toBe('category');
+      expect(new URL(page.url()).searchParams.get('period')).toBe(
+        reportUrl.searchParams.get('period'),
+      );
+      await expect
+        .poll(() => page.getByTestId('group-by').locator('.is-active').innerText(), POLL)
+        .toBe('按品类');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 150_000);
+
+  it('fits a 390×844 phone: the cards and the trend, without sideways scrolling', async () => {
+    const expected = await expectedFigures();
+    const { context, page, errors } = await openPhone(browser, platform.baseUrl, {
+      width: 390,
+      height: 844,
+    });
+    try {
+      await signIn(page, '/console');
+      await page.waitForURL((url) => url.pathname === '/console');
+      await expect
+        .poll(() => page.getByTestId('kpi-gmv').getByTestId('kpi-value').innerText(), POLL)
+        .toBe(yuan(expected.gmv!));
+      await page.getByTestId('mom-gmv').waitFor();
+      await page.locator('[data-testid="trend"] canvas').first().waitFor();
+      await page.waitForTimeout(800);
+      expect(await horizontalOverflow(page)).toBe(0);
+      await screenshot(page, 'console-home-phone', { fullPage: false });
+      await screenshot(page, 'console-home-phone-full');
+      // English, second.
+      await page.getByRole('button', { name: 'English' }).click();
+      await expect
+        .poll(() => page.getByTestId('kpi-gmv').innerText(), POLL)
+        .toContain("Today's gross");
+      expect(await page.getByTestId('mom').innerText()).toContain('Month on month');
+      await screenshot(page, 'console-home-phone-en', { fullPage: false });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});

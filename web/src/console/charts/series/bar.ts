@@ -1,0 +1,2 @@
+// Registers ECharts' bar series: loaded only by the charts that draw bars.
+import 'echarts/lib/chart/bar';

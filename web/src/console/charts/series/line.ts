@@ -1,0 +1,2 @@
+// Registers ECharts' line series: loaded only by the charts that draw lines.
+import 'echarts/lib/chart/line';
