@@ -238,4 +238,7 @@ export const orderDisputes = pgTable('order_disputes', {
   resolvedBy: uuid('resolved_by').references(() => users.id),
   resolution: text('resolution'),
   refundFen: bigint('refund_fen', { mode: 'number' }),
+  /** The merchant's side of the story, in its own words, while the dispute is open. */
+  merchantStatement: text('merchant_statement'),
+  merchantStatementAt: ts('merchant_statement_at'),
 });
