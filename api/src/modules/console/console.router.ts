@@ -2,10 +2,13 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { operatorProcedure, opsProcedure, propertyProcedure } from '../../trpc';
 import { tenantScopeOf } from '../identity/tenant-scope';
 import { consoleKpis, consoleTrends } from './dashboard.service';
+import { getDispute, previewDisputeRefund } from './dispute-view.service';
 import { getConsoleOrder, listConsoleOrders } from './console-orders.service';
 import {
   auditLogInput,
+  consoleDisputeInput,
   consoleDisputesInput,
+  disputeRefundPreviewInput,
   consoleOrderInput,
   consoleOrdersInput,
   merchantStatusInput,
@@ -36,6 +39,14 @@ export const consoleRouter = {
   disputes: propertyProcedure
     .input(consoleDisputesInput)
     .query(({ ctx, input }) => listDisputes(ctx.db, ctx.actor, input.status)),
+  /** One dispute with both sides, the photos, the order and what is left to refund. */
+  dispute: propertyProcedure
+    .input(consoleDisputeInput)
+    .query(({ ctx, input }) => getDispute(ctx.db, ctx.actor, input.orderId)),
+  /** What a proposed refund leaves of the order, and how that is shared. */
+  disputeRefundPreview: propertyProcedure
+    .input(disputeRefundPreviewInput)
+    .query(({ ctx, input }) => previewDisputeRefund(ctx.db, ctx.actor, input)),
   merchants: propertyProcedure.query(({ ctx }) => listMerchants(ctx.db, ctx.actor)),
   setMerchantStatus: opsProcedure
     .input(merchantStatusInput)

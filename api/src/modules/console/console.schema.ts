@@ -29,6 +29,14 @@ export type ConsoleOrdersInput = z.infer<typeof consoleOrdersInput>;
 
 export const consoleOrderInput = z.object({ id: z.string().uuid() });
 
+export const consoleDisputeInput = z.object({ orderId: z.string().uuid() });
+
+/** A refund ops consider giving on a dispute, in fen. */
+export const disputeRefundPreviewInput = z.object({
+  orderId: z.string().uuid(),
+  refundFen: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
 export const consoleDisputesInput = z.object({
   status: z.enum(['open', 'resolved']).default('open'),
 });

@@ -6,8 +6,10 @@ import {
   getMerchantOrder,
   listMerchantOrders,
   merchantAct,
+  stateMerchantDispute,
 } from './merchant-orders.service';
 import {
+  disputeStatementInput,
   merchantCancelInput,
   merchantListOrdersInput,
   merchantRejectInput,
@@ -48,6 +50,10 @@ export const merchantOrdersRouter = {
     .mutation(({ ctx, input }) =>
       merchantAct(ctx.db, ctx.actor, { ...input, action: 'merchantCancel' }, timersFrom(ctx.env)),
     ),
+  /** The merchant's side of an open dispute on its order, for property ops to read. */
+  stateDispute: merchantProcedure
+    .input(disputeStatementInput)
+    .mutation(({ ctx, input }) => stateMerchantDispute(ctx.db, ctx.actor, input)),
   /** The owner gives the order to another of the merchant's workers. */
   assign: merchantOwnerProcedure
     .input(assignOrderInput)

@@ -1,15 +1,15 @@
-import { orders, slots, users, type Db } from '@cgp/db';
-import { and, eq, gte, ilike, like, lt, or, type SQL } from 'drizzle-orm';
+import { orderDisputes, orders, slots, users, type Db } from '@cgp/db';
+import { and, eq, gte, ilike, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import { NotFound } from '../../errors';
+import { Conflict, NotFound } from '../../errors';
 import { assignOrder, dispatchOrder } from '../delivery/dispatch';
 import type { MerchantActor } from '../identity/actor';
-import { orderPhotos } from '../uploads/uploads.service';
+import { attachPhotos, orderPhotos } from '../uploads/uploads.service';
 import { actAs, orderTimeline } from './order-actions';
 import type { OrderAction } from './order-states';
 import { merchantOrderView, residentCallLink } from './merchant-order-view';
 import { pageOfOrdersAs, selectOrders } from './order-view';
-import type { merchantListOrdersInput } from './orders.schema';
+import type { disputeStatementInput, merchantListOrdersInput } from './orders.schema';
 import type { OrderTimers } from './transition';
 
 export async function listMerchantOrders(
@@ -94,4 +94,42 @@ export async function assignMerchantOrder(
   const by = { kind: 'merchant' as const, userId: actor.id, merchantId: actor.merchantId };
   await db.transaction((tx) => assignOrder(tx, by, input.id, input.workerId));
   return getMerchantOrder(db, actor, input.id);
+}
+
+/**
+ * `merchant.orders.stateDispute`: the merchant gives its side of an open dispute on one of its own
+ * orders (it may restate it until ops decide), with photos it uploaded. One transaction; the
+ * guard is the UPDATE's own WHERE, so a dispute resolved meanwhile is not written to.
+ */
+export async function stateMerchantDispute(
+  db: Db,
+  actor: MerchantActor,
+  input: z.infer<typeof disputeStatementInput>,
+) {
+  return db.transaction(async (tx) => {
+    const [stated] = await tx
+      .update(orderDisputes)
+      .set({ merchantStatement: input.statement, merchantStatementAt: sql`now()` })
+      .where(
+        and(
+          eq(orderDisputes.orderId, input.id),
+          isNull(orderDisputes.resolvedAt),
+          sql`EXISTS (SELECT 1 FROM ${orders} o WHERE o.id = ${orderDisputes.orderId}
+                       AND o.merchant_id = ${actor.merchantId} AND o.status = 'disputed')`,
+        ),
+      )
+      .returning({ at: orderDisputes.merchantStatementAt });
+    if (!stated) {
+      const [own] = await tx
+        .select({ status: orders.status })
+        .from(orders)
+        .where(and(eq(orders.id, input.id), eq(orders.merchantId, actor.merchantId)));
+      if (!own) throw new NotFound('Order');
+      throw new Conflict('invalid_transition', 'The order is not in an open dispute', {
+        status: own.status,
+      });
+    }
+    await attachPhotos(tx, actor.id, input.id, input.photoIds ?? []);
+    return { orderId: input.id, statement: input.statement, statedAt: stated.at!.toISOString() };
+  });
 }

@@ -21,7 +21,22 @@ export const listOrdersInput = z
 export const reasonSchema = z.string().trim().min(1, 'Please give a reason').max(500);
 
 export const cancelOrderInput = z.object({ id: z.string().uuid(), reason: reasonSchema });
-export const disputeOrderInput = z.object({ id: z.string().uuid(), reason: reasonSchema });
+/** Photos uploaded first by `POST /uploads`, attached to an order with what they show; up to six. */
+const orderPhotoIds = z.array(z.string().uuid()).max(6, 'At most 6 photos');
+
+export const disputeOrderInput = z.object({
+  id: z.string().uuid(),
+  reason: reasonSchema,
+  /** What the resident shows of the problem. */
+  photoIds: orderPhotoIds.optional(),
+});
+
+/** The merchant's side of an open dispute, in its own words, with photos if it has any. */
+export const disputeStatementInput = z.object({
+  id: z.string().uuid(),
+  statement: z.string().trim().min(1, 'Please write what happened').max(1000),
+  photoIds: orderPhotoIds.optional(),
+});
 export const reviewOrderInput = z.object({
   id: z.string().uuid(),
   rating: z.number().int().min(1).max(5),

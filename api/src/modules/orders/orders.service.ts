@@ -187,8 +187,16 @@ export function disputeResidentOrder(
         .values({ orderId: order.id, reason: input.reason })
         .onConflictDoUpdate({
           target: orderDisputes.orderId,
-          set: { reason: input.reason, openedAt: new Date(), resolvedAt: null, resolution: null },
+          set: {
+            reason: input.reason,
+            openedAt: new Date(),
+            resolvedAt: null,
+            resolution: null,
+            merchantStatement: null,
+            merchantStatementAt: null,
+          },
         });
+      await attachPhotos(tx, actor.id, order.id, input.photoIds ?? []);
     },
   );
 }
