@@ -1,4 +1,4 @@
-import { reconcileWithProcessor } from '@cgp/api';
+import { reconcileNightly } from '@cgp/api';
 import { callerFor, seedEligibleOrders } from '@cgp/api/testing';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -82,10 +82,7 @@ async function seedMoney() {
                             platform_fen, payout_fen, order_count, failure_reason)
     VALUES (${merchants[0]!.merchant_id}, gen_random_uuid(), 'failed', 65255, 0, 45678, 19577,
             45678, 3, 'account_closed')`);
-  await reconcileWithProcessor(platform.deps.db, platform.deps.payments.stripe, {
-    from: new Date(Date.now() - 48 * 3_600_000),
-    to: new Date(),
-  });
+  await reconcileNightly(platform.deps.db, platform.deps.payments.stripe, 'Asia/Shanghai');
 }
 
 /** What the cards should say, from the tables directly (not through the procedure). */

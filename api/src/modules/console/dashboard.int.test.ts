@@ -144,24 +144,33 @@ describe('console.kpis', () => {
         statement(b.merchant.id, 'pending', 4_400),
       ]);
 
-    // Reconciliation: a clean run over the three days before yesterday's, then a run over
-    // yesterday that found something about company A's refund.
+    // Reconciliation: a run over the four days before today found one difference, on yesterday,
+    // about company A's refund; the deployment's row of each day names that run.
+    const day = (n: number) =>
+      sql`((now() AT TIME ZONE ${deps.env.TZ_BUSINESS})::date + ${n}::int)`;
+    const [run] = (
+      await deps.db.execute<{ id: string }>(sql`
+        INSERT INTO reconciliation_runs (period_from, period_to, trigger, balance_transactions, entries, findings, started_at)
+        VALUES (${day(-4)}, ${day(-1)}, 'nightly', 0, 0, 1, now()) RETURNING id`)
+    ).rows;
+    await deps.db.execute(sql`
+      INSERT INTO reconciliation_days (business_date, company_id, run_id, balance_transactions, entries, findings)
+      SELECT ${day(0)} + g, NULL, ${run!.id}::uuid, 0, 0, CASE WHEN g = -1 THEN 1 ELSE 0 END
+        FROM generate_series(-4, -1) g`);
     const [aRefund] = await deps.db
       .select({ id: refunds.id })
       .from(refunds)
       .where(eq(refunds.amountFen, 1_000));
     await deps.db.execute(sql`
-      INSERT INTO reconciliation_runs (window_from, window_to, ok, checked, findings, finished_at)
-      VALUES (${dayStart(-4)}, ${dayStart(-1)}, true, '{}'::jsonb, '[]'::jsonb, now() - interval '1 day'),
-             (${dayStart(-2)} + interval '3 hours', ${dayStart(0)} + interval '3 hours', false, '{}'::jsonb,
-              ${JSON.stringify([{ kind: 'refund_missing', subjectType: 'refund', subjectId: aRefund!.id, detail: '' }])}::jsonb,
-              now())`);
+      INSERT INTO reconciliation_findings (run_id, business_date, company_id, kind, entry_ids, refund_id, detail_zh, detail_en)
+      VALUES (${run!.id}::uuid, ${day(-1)}, ${a.community.companyId}::uuid, 'processor_object_missing', '[]'::jsonb,
+              ${aRefund!.id}::uuid, '退款在支付通道不存在', 'The refund is missing at the processor')`);
 
     const expectedA = {
       today: { orderCount: 2, gmvFen: 32_345, platformFen: 3_704 + 1_500 },
       pendingRefunds: { count: 2, amountFen: 6_000 },
       pendingPayouts: { count: 2, amountFen: 10_050 },
-      // Days −4, −3, −2 clean (run 1); day −1 (yesterday) has A's finding.
+      // Days −4, −3, −2 clean; day −1 (yesterday) has A's finding.
       unreconciledDays: 1,
     };
     expect(await staffA.auditor.console.kpis()).toMatchObject(expectedA);
