@@ -76,7 +76,7 @@ export async function getDispute(db: DbOrTx, actor: PropertyActor, orderId: stri
     resident: {
       name: String(r.resident_name),
       reason: String(r.reason),
-      notes: String(r.notes ?? ''),
+      notes: str(r.notes) ?? '',
       openedAt: iso(r.opened_at)!,
       photos: photos.filter((p) => p.by_resident === true).map(photo),
     },
@@ -84,7 +84,7 @@ export async function getDispute(db: DbOrTx, actor: PropertyActor, orderId: stri
       name: String(r.merchant_name),
       statement: str(r.merchant_statement),
       statedAt: iso(r.merchant_statement_at),
-      completionNote: String(r.completion_note ?? ''),
+      completionNote: str(r.completion_note) ?? '',
       photos: photos.filter((p) => p.by_resident !== true).map(photo),
     },
     resolution: r.resolved_at
