@@ -23,6 +23,7 @@ import {
   reviewReplyProcedure,
 } from './modules/quality/quality.router';
 import {
+  merchantEarningsByDayProcedure,
   merchantEarningsProcedure,
   merchantStatementsRouter,
   settlementRouter,
@@ -44,6 +45,7 @@ export const appRouter = router({
     quality: router(merchantQualityRouter),
     connect: connectRouter,
     earnings: merchantEarningsProcedure,
+    earningsByDay: merchantEarningsByDayProcedure,
     statements: router(merchantStatementsRouter),
   }),
   worker: router(workerRouter),

@@ -1,5 +1,5 @@
 import { merchants, orders, services, slots, users } from '@cgp/db';
-import { bookSlot, orderSlotStartsIn, payOrder } from '@cgp/api/testing';
+import { bookSlot, callerFor, orderSlotStartsIn, payOrder } from '@cgp/api/testing';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,15 @@ async function paidOrder() {
   await payOrder(platform.deps, order.id);
   return order;
 }
+
+async function userByPhone(phone: string) {
+  const [user] = await platform.deps.db.select().from(users).where(eq(users.phone, phone));
+  return user!;
+}
+
+/** ¥1,234.50 as the portal writes fen. */
+const yuan = (fen: number) =>
+  `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
 
 /** The order's card (phone) or row (desktop) in the queue. */
 const queued = (page: Page, id: string) =>
@@ -142,13 +151,24 @@ describe.each(SIZES)('merchant portal on $name', ({ shot, open }) => {
       const [done] = await platform.deps.db.select().from(orders).where(eq(orders.id, order.id));
       expect(done!.status).toBe('completed');
 
+      // Today's earnings: the share of what was finished today, as the API counts it, and a chart.
       await page.goto('/merchant/earnings');
       await page.getByText('收入结算').first().waitFor();
       await page.getByTestId('earnings-pending').waitFor();
+      const owner = await callerFor(platform.deps, (await userByPhone(SUNSHINE)).id);
+      const { todayTotal } = await owner.merchant.earningsByDay({ days: 30 });
+      expect(todayTotal.pendingFen).toBeGreaterThanOrEqual(7_000); // 70% of this ¥100 order
+      const today = page.getByTestId('earnings-today');
+      await today
+        .getByText(yuan(todayTotal.earnedFen + todayTotal.pendingFen), { exact: true })
+        .waitFor();
+      expect(await today.innerText()).toContain(`完成 ${todayTotal.orderCount} 单`);
+      await page.locator('.earnings-chart canvas').waitFor();
       await settled(page);
       await screenshot(page, `${shot}-earnings`, { fullPage: false });
       await screenshot(page, `${shot}-earnings-full`);
       expect(await horizontalOverflow(page)).toBe(0);
+      expect(await innerOverflow(page, '.portal__main')).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

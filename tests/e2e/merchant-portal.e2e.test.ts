@@ -287,6 +287,18 @@ describe('merchant portal at 1440×900', () => {
       await page.getByRole('button', { name: '完成入驻 Complete' }).click();
       await page.waitForURL(/\/merchant\/earnings$/);
       await connectState.getByText('已开通').waitFor();
+      // The account in words; its id, masked, only under 技术详情.
+      const facts = await page.getByTestId('connect-facts').innerText();
+      expect(facts).toContain('已提交');
+      expect(facts).toContain('已启用');
+      const accountId = (await owner.merchant.connect.status()).accountId!;
+      const card = page.getByTestId('connect-card');
+      expect(await card.innerText()).not.toContain(accountId);
+      await card.locator('details.tech summary').click();
+      expect(await card.locator('details.tech').innerText()).toContain(
+        `${accountId.slice(0, 5)}****${accountId.slice(-4)}`,
+      );
+      await screenshot(page, 'merchant-connect-ready', { fullPage: false });
       expect((await owner.merchant.connect.status()).payoutsEnabled).toBe(true);
 
       // Property ops settles now; the statement appears with the figures the API gives.

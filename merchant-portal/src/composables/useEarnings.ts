@@ -48,3 +48,13 @@ export function useConnectOnboarding() {
 
 /** Where a statement's CSV is downloaded from (same origin, the session cookie goes along). */
 export const statementCsvUrl = (id: string) => `/merchant/export/statements/${id}.csv`;
+
+export type EarningsByDay = RouterOutputs['merchant']['earningsByDay'];
+
+/** The merchant's share of what it served, day by day over the last `days` business days. */
+export function useEarningsByDay(days = 30) {
+  return useQuery({
+    queryKey: ['merchant', 'earnings', 'byDay', days],
+    queryFn: () => trpc.merchant.earningsByDay.query({ days }),
+  });
+}

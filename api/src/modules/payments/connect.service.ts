@@ -21,8 +21,12 @@ async function merchantOf(db: Db, actor: MerchantActor) {
   return merchant;
 }
 
+/** `acct_1AbC…9xYz` → `acct_****9xYz`: enough to tell accounts apart, for a technical-details line. */
+export const maskAccountId = (id: string) => `${id.slice(0, 5)}****${id.slice(-4)}`;
+
 const view = (m: typeof merchants.$inferSelect) => ({
   accountId: m.stripeAccountId,
+  accountIdMasked: m.stripeAccountId ? maskAccountId(m.stripeAccountId) : null,
   detailsSubmitted: m.detailsSubmitted,
   payoutsEnabled: m.payoutsEnabled,
 });

@@ -6,7 +6,8 @@ import { merchantOwnerProcedure, opsProcedure, propertyProcedure } from '../../t
 import { jobState } from './job-state.service';
 import { retryPayout } from './pay-statement';
 import { settleCompanyNow } from './settle-now';
-import { listStatementsInput, statementIdInput } from './settlement.schema';
+import { merchantEarningsByDay } from './daily-earnings.service';
+import { dailyEarningsInput, listStatementsInput, statementIdInput } from './settlement.schema';
 import { getStatement, listStatements, merchantEarnings } from './statements.service';
 
 const ofCompany = (companyId: string) =>
@@ -36,6 +37,13 @@ export const settlementRouter = {
 export const merchantEarningsProcedure = merchantOwnerProcedure.query(({ ctx }) =>
   merchantEarnings(ctx.db, ctx.actor.merchantId),
 );
+
+/** The merchant's share of what it served, day by day: the earnings page's chart. */
+export const merchantEarningsByDayProcedure = merchantOwnerProcedure
+  .input(dailyEarningsInput)
+  .query(({ ctx, input }) =>
+    merchantEarningsByDay(ctx.db, ctx.actor.merchantId, input, ctx.env.TZ_BUSINESS),
+  );
 
 export const merchantStatementsRouter = {
   list: merchantOwnerProcedure

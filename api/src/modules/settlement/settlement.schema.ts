@@ -12,3 +12,8 @@ export const listStatementsInput = z
   .default({ limit: 20 });
 
 export const statementIdInput = z.object({ id: z.string().uuid() });
+
+/** `merchant.earningsByDay`: how many days back from today (business time). */
+export const dailyEarningsInput = z
+  .object({ days: z.number().int().min(7).max(90).default(30) })
+  .default({ days: 30 });

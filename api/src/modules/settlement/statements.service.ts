@@ -18,7 +18,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** `pending`: reserved, awaiting the processor; `posted`: it confirmed; `voided`: given up. */
 export function payoutPhaseOf(status: (typeof statements.$inferSelect)['status']) {
-  return ({ pending: 'pending', paid: 'posted', failed: 'voided', carried: 'none' } as const)[status];
+  return ({ pending: 'pending', paid: 'posted', failed: 'voided', carried: 'none' } as const)[
+    status
+  ];
 }
 
 export function statementView(s: typeof statements.$inferSelect, merchantName?: string) {
