@@ -36,7 +36,7 @@ describe('merchant.earningsByDay', () => {
     };
     const confirmed = await finished();
     await resident.order.confirm({ id: confirmed.id });
-    const awaiting = await finished();
+    await finished(); // awaiting the resident's confirmation
     const yesterday = await finished();
     await deps.db
       .update(orders)
