@@ -1,4 +1,4 @@
-import { journalEntries, ledgerPostings, orders, refunds } from '@cgp/db';
+import { journalEntries, ledgerPostings, orders, paymentFindings, refunds } from '@cgp/db';
 import { asc, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -523,6 +523,77 @@ describe('a refund that fails after it succeeded', () => {
       charge: failed.charge as string,
     });
     expect(atProcessor.data.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
+    await invariantsAgreeWithProcessor();
+  });
+});
+
+describe('payments checked against their order, with fees', () => {
+  it('takes a signed report of ¥0.01 for the order as a finding; the processor’s own report pays it', async () => {
+    await holdDelivery();
+    const { service, resident } = await deps.factories.createMarketplace();
+    const slot = await deps.factories.createSlot({ serviceId: service.id });
+    const order = await bookSlot(deps, resident.id, slot.id);
+    const token = await tokenFor(deps, resident.id);
+    const { data } = await trpcOverHttp<{ url: string }>(api.url, token, 'payment.checkout', {
+      orderId: order.id,
+    });
+    await submitCheckoutPage(data!.url, 'succeeded');
+    await deliverAll();
+    const [completed] = (await deps.payments.stripe.events.list({ limit: 20 })).data.filter(
+      (e) =>
+        e.type === 'checkout.session.completed' &&
+        (e.data.object).metadata?.order_id === order.id,
+    );
+    const forged = structuredClone(completed!) as Stripe.CheckoutSessionCompletedEvent;
+    forged.id = `${completed!.id}_forged`;
+    forged.data.object.amount_total = 1;
+    expect(await postWebhook(deps, api.url, forged)).toMatchObject({ status: 200 });
+    expect(await orderRow(order.id)).toMatchObject({ status: 'pending_payment', paidAt: null });
+    expect(await entriesOf(order.id)).toEqual([]);
+    const findings = await deps.db
+      .select()
+      .from(paymentFindings)
+      .where(eq(paymentFindings.orderId, order.id));
+    expect(findings.map((f) => [f.kind, f.expected, f.actual])).toEqual([
+      ['payment_amount', String(order.totalFen), '1'],
+    ]);
+
+    await postWebhook(deps, api.url, completed);
+    expect(await orderRow(order.id)).toMatchObject({ status: 'paid' });
+    await invariantsAgreeWithProcessor();
+  });
+
+  it('refunds a second payment of a paid order in full; the platform bears both fees', async () => {
+    const { order } = await paidOrder();
+    const second = await deps.payments.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: 'cny',
+            unit_amount: order.totalFen,
+            product_data: { name: '同一订单再次付款' },
+          },
+        },
+      ],
+      metadata: { order_id: order.id },
+      payment_intent_data: { metadata: { order_id: order.id } },
+      client_reference_id: order.id,
+      success_url: 'http://localhost/ok',
+    });
+    await submitCheckoutPage(second.url!, 'succeeded');
+    await deps.sandbox.waitForWebhooks();
+    const [refund] = await deps.db.select().from(refunds).where(eq(refunds.orderId, order.id));
+    expect(refund).toMatchObject({ cause: 'duplicate_payment', amountFen: order.totalFen });
+    expect(await sendRefund(deps, refund!.id)).toEqual({ outcome: 'refunded' });
+    await deps.sandbox.waitForWebhooks();
+    const fees = (await entriesOf(order.id)).reduce(
+      (s, e) => s + (e.lines['expense:processor_fees'] ?? 0),
+      0,
+    );
+    expect(fees).toBe(2 * feeOf(order.totalFen));
+    expect(await orderRow(order.id)).toMatchObject({ status: 'paid', refundFen: 0 });
     await invariantsAgreeWithProcessor();
   });
 });
