@@ -1,9 +1,11 @@
-import { journalEntries, ledgerPostings, type Tx } from '@cgp/db';
-import { and, count, eq, sql } from 'drizzle-orm';
+import { journalEntries, ledgerPostings, statements, type Tx } from '@cgp/db';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { ACCOUNTS } from './accounts';
 import { insertEntry } from './post';
 
 type Statement = { id: string; merchantId: string; payoutFen: number };
+/** A transfer the processor made, and the balance transaction that moved its money. */
+export type ProcessorTransferRef = { id: string; balanceTransactionId: string | null };
 
 /**
  * The pending entry of a payout's reservation. The first (made by the settlement run) keeps the
@@ -72,7 +74,7 @@ export async function reservePayout(tx: Tx, statement: Statement): Promise<void>
 export async function postPayout(
   tx: Tx,
   statement: Statement,
-  transfer: { id: string; balanceTransactionId: string | null },
+  transfer: ProcessorTransferRef,
 ): Promise<void> {
   await reservePayout(tx, statement);
   const open = await openReservation(tx, statement.id);
@@ -121,4 +123,32 @@ export async function voidPayout(tx: Tx, statementId: string): Promise<void> {
       merchantId: l.merchantId ?? undefined,
     })),
   });
+}
+
+/**
+ * The processor made the statement's transfer (our answer, a lookup, or `transfer.created`): in
+ * the caller's transaction the statement is `paid` with the transfer and the payout is posted
+ * (clearing → cash:stripe, against the transfer's balance transaction). A statement we had given
+ * up (failed, its reservation voided) is reserved again and posted: the money did move. Returns
+ * false when the statement was already paid, so recording twice changes nothing.
+ */
+export async function recordTransfer(
+  tx: Tx,
+  statementId: string,
+  transfer: ProcessorTransferRef,
+): Promise<boolean> {
+  const [paid] = await tx
+    .update(statements)
+    .set({
+      status: 'paid',
+      transferId: transfer.id,
+      paidAt: new Date(),
+      failureReason: null,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(statements.id, statementId), inArray(statements.status, ['pending', 'failed'])))
+    .returning();
+  if (!paid) return false;
+  await postPayout(tx, paid, transfer);
+  return true;
 }

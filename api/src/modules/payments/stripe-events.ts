@@ -8,7 +8,7 @@ import {
   applyProcessorTransfer,
   fetchProcessorTransfer,
   type ProcessorTransfer,
-} from '../settlement/transfer-events';
+} from './transfer-events';
 import { syncConnectedAccount } from './connect-account';
 import { applyProcessorDispute, DISPUTE_EVENTS } from './dispute-events';
 import { recordExpiredSession, recordFailedAttempt } from './payment-lapsed';

@@ -1,10 +1,10 @@
-import { merchants, statements, type Db, type Tx } from '@cgp/db';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { merchants, statements, type Db } from '@cgp/db';
+import { and, eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { Conflict, NotFound } from '../../errors';
 import { recordAudit } from '../audit/audit-log';
 import type { Actor } from '../identity/actor';
-import { postPayout, reservePayout, voidPayout } from '../ledger/payout-postings';
+import { recordTransfer, reservePayout, voidPayout } from '../ledger/payout-postings';
 import { enqueue } from '../outbox/outbox';
 import { QUEUES } from '../outbox/queues';
 import { isProcessorRefusal } from '../payments/processor-errors';
@@ -101,39 +101,13 @@ export async function payStatement(
     }
   }
   const made = transfer;
-  await db.transaction((tx) => recordTransfer(tx, statement.id, made));
+  await db.transaction((tx) =>
+    recordTransfer(tx, statement.id, {
+      id: made.id,
+      balanceTransactionId: idOf(made.balance_transaction),
+    }),
+  );
   return 'paid';
-}
-
-/**
- * The processor made the statement's transfer (our answer, a lookup, or `transfer.created`): in
- * the caller's transaction the statement is `paid` with the transfer and the payout is posted
- * (clearing → cash:stripe, against the transfer's balance transaction). A statement we had given
- * up (failed, its reservation voided) is reserved again and posted: the money did move. Returns
- * false when the statement was already paid, so recording twice changes nothing.
- */
-export async function recordTransfer(
-  tx: Tx,
-  statementId: string,
-  transfer: Stripe.Transfer,
-): Promise<boolean> {
-  const [paid] = await tx
-    .update(statements)
-    .set({
-      status: 'paid',
-      transferId: transfer.id,
-      paidAt: new Date(),
-      failureReason: null,
-      updatedAt: new Date(),
-    })
-    .where(and(eq(statements.id, statementId), inArray(statements.status, ['pending', 'failed'])))
-    .returning();
-  if (!paid) return false;
-  await postPayout(tx, paid, {
-    id: transfer.id,
-    balanceTransactionId: idOf(transfer.balance_transaction),
-  });
-  return true;
 }
 
 /**

@@ -2,9 +2,9 @@ import { statements, type Tx } from '@cgp/db';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { ACCOUNTS } from '../ledger/accounts';
+import { recordTransfer } from '../ledger/payout-postings';
 import { insertEntry } from '../ledger/post';
-import { idOf, ourId } from '../payments/processor-refs';
-import { recordTransfer } from './pay-statement';
+import { idOf, ourId } from './processor-refs';
 
 /** A transfer as the processor has it now, with every reversal made of it. */
 export interface ProcessorTransfer {
@@ -48,7 +48,10 @@ export async function applyProcessorTransfer(tx: Tx, found: ProcessorTransfer): 
   if (!statement) return;
   // A second transfer for a paid statement is not ours to book: reconciliation reports it.
   if (statement.transferId && statement.transferId !== transfer.id) return;
-  await recordTransfer(tx, statement.id, transfer);
+  await recordTransfer(tx, statement.id, {
+    id: transfer.id,
+    balanceTransactionId: idOf(transfer.balance_transaction),
+  });
   for (const reversal of found.reversals) {
     await insertEntry(tx, {
       kind: 'transfer_reversal',

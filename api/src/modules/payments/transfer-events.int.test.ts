@@ -12,9 +12,9 @@ import {
 } from '../../testing';
 import { checkInvariants } from '../audit/invariants.service';
 import { PAYABLE_PREFIX } from '../ledger/accounts';
-import { receiveStripeEvent } from '../payments/stripe-events';
-import { buildStatements } from './build-statements';
-import { markPayoutFailed, payStatement } from './pay-statement';
+import { buildStatements } from '../settlement/build-statements';
+import { markPayoutFailed, payStatement } from '../settlement/pay-statement';
+import { receiveStripeEvent } from './stripe-events';
 
 let deps: PaymentTestDeps;
 beforeAll(async () => {
