@@ -1,6 +1,6 @@
 import type { RouterOutputs } from '@cgp/api/client';
 import { useQuery } from '@tanstack/vue-query';
-import { computed } from 'vue';
+import { computed, onBeforeUnmount, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { meQueryOptions } from '../composables/useAuth';
 import { consoleMessages } from './messages';
@@ -40,4 +40,14 @@ export function periodShortcuts(now: Date): Record<string, [string, string]> {
     lastMonth: [`${lastMonthEnd.slice(0, 8)}01`, lastMonthEnd],
     last30: [shift(today, -29), today],
   };
+}
+
+/** Whether the console is on a phone-sized screen (the layout's breakpoint), following resizes. */
+export function useNarrowScreen() {
+  const query = window.matchMedia('(max-width: 767px)');
+  const narrow = ref(query.matches);
+  const onChange = (e: MediaQueryListEvent) => (narrow.value = e.matches);
+  query.addEventListener('change', onChange);
+  onBeforeUnmount(() => query.removeEventListener('change', onChange));
+  return narrow;
 }

@@ -26,7 +26,7 @@ export const RECONCILIATION_MAX_DAYS = 93;
 
 /**
  * A period of business days, both included (`audit.reconciliation`, `audit.reconcile`). Without
- * one: the 30 days up to yesterday.
+ * one: the last 30 days, today included.
  */
 export const reconciliationPeriodInput = z
   .object({ from: businessDate, to: businessDate })

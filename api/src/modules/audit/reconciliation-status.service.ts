@@ -17,10 +17,10 @@ export interface ReconciliationDeps {
   now?: Date;
 }
 
-/** The period asked for, completed with defaults: the 30 days up to yesterday. */
+/** The period asked for, completed with defaults: the last 30 days, today included. */
 function periodOf(input: ReconciliationPeriodInput, deps: ReconciliationDeps): ReconcilePeriod {
   const today = businessDateOf(deps.now ?? new Date(), deps.timeZone);
-  const to = input?.to ?? (input?.from ? addDays(input.from, 29) : addDays(today, -1));
+  const to = input?.to ?? (input?.from ? addDays(input.from, 29) : today);
   const from = input?.from ?? addDays(to, -29);
   const last = to > today ? today : to;
   if (from > last) throw new BadRequest('period_in_future', 'The period has not begun yet');

@@ -8,10 +8,10 @@ export type ReconciliationView = RouterOutputs['audit']['reconciliation'];
 export type ReconciliationDay = ReconciliationView['days'][number];
 export type ReconciliationFinding = ReconciliationView['findings'][number];
 
-/** The 30 business days up to yesterday: what the nightly job has reconciled. */
+/** The last 30 business days, today included (not reconciled until someone asks, or tonight). */
 export function defaultPeriod(now = new Date()): [string, string] {
-  const yesterday = addDays(businessDay(now), -1);
-  return [addDays(yesterday, -29), yesterday];
+  const today = businessDay(now);
+  return [addDays(today, -29), today];
 }
 
 /**
