@@ -2,6 +2,7 @@
 export {
   createServiceInput,
   createWorkerInput,
+  dishFields,
   updateWorkerInput,
   MAX_TEMPLATE_WEEKS,
   reasonSchema,

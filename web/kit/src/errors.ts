@@ -34,6 +34,9 @@ export function slotRefusal(error: unknown): SlotRefusal | null {
 const REASON_KEYS: Record<string, string> = {
   invalid_credentials: 'invalidCredentials',
   slot_full: 'slotFull',
+  dish_unavailable: 'dishUnavailable',
+  dish_not_on_menu: 'dishNotOnMenu',
+  menu_required: 'menuRequired',
   slot_closed: 'bookingClosed',
   booking_closed: 'bookingClosed',
   quantity_out_of_range: 'quantityOutOfRange',

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
 import { computed, toValue, type MaybeRefOrGetter } from 'vue';
 import {
   bookingRequest,
+  cartLines,
   newIdempotencyKey,
   onDemandRequest,
   type BookingDraft,
@@ -74,7 +75,9 @@ export function useBooking(outcomes: BookingOutcomes) {
   ): BookingRequest | null {
     const onDemand = draft.mode === 'on_demand';
     if (!onDemand && !draft.slotId) return null;
-    const signature = `${onDemand ? `now:${service.id}` : draft.slotId}:${draft.quantity}`;
+    // A changed cart is another booking, with its own key.
+    const cart = JSON.stringify(cartLines(draft.cart));
+    const signature = `${onDemand ? `now:${service.id}` : draft.slotId}:${draft.quantity}:${cart}`;
     if (attempt?.signature !== signature) attempt = { signature, key: newIdempotencyKey() };
     return onDemand
       ? onDemandRequest(draft, service, attempt.key)
@@ -109,6 +112,7 @@ export function useBooking(outcomes: BookingOutcomes) {
       // Capacity moved (ours, or a neighbour's booking that beat us): show the slots as they are
       // now. Not awaited: offline, that refresh fails slowly, and the button must not spin meanwhile.
       void queryClient.invalidateQueries({ queryKey: ['catalog', 'slots'] });
+      void queryClient.invalidateQueries({ queryKey: ['catalog', 'menu'] });
       void queryClient.invalidateQueries({ queryKey: ['booking', 'on-demand-offer'] });
       void queryClient.invalidateQueries({ queryKey: ordersQueryKey });
     },

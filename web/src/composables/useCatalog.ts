@@ -43,3 +43,16 @@ export function useDaySlots(serviceId: MaybeRefOrGetter<string>, day: MaybeRefOr
     staleTime: 10_000,
   });
 }
+
+export type Dish = RouterOutputs['catalog']['menu']['items'][number];
+
+/** A meal service's dishes (its menu); other services have none and never ask. */
+export function useMenu(serviceId: MaybeRefOrGetter<string>, enabled: MaybeRefOrGetter<boolean>) {
+  return useQuery({
+    queryKey: computed(() => ['catalog', 'menu', toValue(serviceId)] as const),
+    queryFn: async () => (await trpc.catalog.menu.query({ serviceId: toValue(serviceId) })).items,
+    enabled: computed(() => toValue(enabled)),
+    // A dish can sell out while the page is open.
+    staleTime: 30_000,
+  });
+}

@@ -1,3 +1,4 @@
+import { createBookingInput } from '@cgp/api/client';
 import { TRPCClientError } from '@cgp/kit/errors';
 import { describe, expect, it } from 'vitest';
 import {
@@ -120,16 +121,16 @@ describe('onDemandRequest', () => {
       notes: ' 尽快 ',
       careRecipient: { name: '王奶奶', age: 82, needs: '' },
     };
-    expect(onDemandRequest(draft, { id: 'svc-1', category: 'temporary_care' }, 'key-12345')).toEqual(
-      {
-        mode: 'on_demand',
-        serviceId: 'svc-1',
-        quantity: 2,
-        notes: '尽快',
-        careRecipient: { name: '王奶奶', age: 82, needs: '' },
-        idempotencyKey: 'key-12345',
-      },
-    );
+    expect(
+      onDemandRequest(draft, { id: 'svc-1', category: 'temporary_care' }, 'key-12345'),
+    ).toEqual({
+      mode: 'on_demand',
+      serviceId: 'svc-1',
+      quantity: 2,
+      notes: '尽快',
+      careRecipient: { name: '王奶奶', age: 82, needs: '' },
+      idempotencyKey: 'key-12345',
+    });
   });
 
   it('needs no slot, but still the care recipient', () => {
@@ -144,5 +145,30 @@ describe('newIdempotencyKey', () => {
     const a = newIdempotencyKey();
     expect(a).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
     expect(newIdempotencyKey()).not.toBe(a);
+  });
+});
+
+describe('a meal cart', () => {
+  const meals = { category: 'meal_delivery' as const, minQuantity: 1, maxQuantity: 10, menu: true };
+  const rice = '3f0f5c1e-8a3b-4c55-9e55-1b6a3c0d9a01';
+  const soup = '3f0f5c1e-8a3b-4c55-9e55-1b6a3c0d9a02';
+
+  it('asks for dishes before it can be sent, and is satisfied by a cart within the bound', () => {
+    const draft = { ...emptyDraft(0), slotId: 'slot-1' };
+    expect(bookingProblems(draft, meals)).toContain('booking.pickDishes');
+    const filled = { ...draft, cart: { [rice]: 2, [soup]: 1 }, quantity: 3 };
+    expect(bookingProblems(filled, meals)).toEqual([]);
+    expect(bookingProblems(filled, { ...meals, maxQuantity: 2 })).toEqual([
+      'booking.quantityInvalid',
+    ]);
+  });
+
+  it('sends the dishes with their portions, the quantity being the portions, and the API accepts it', () => {
+    const draft = { ...emptyDraft(0), slotId: crypto.randomUUID(), cart: { [rice]: 2, [soup]: 0 } };
+    const request = bookingRequest(draft, 'meal_delivery', newIdempotencyKey());
+    expect(request).toMatchObject({ quantity: 2, items: [{ dishId: rice, quantity: 2 }] });
+    expect(createBookingInput.safeParse(request).success).toBe(true);
+    // Other categories never send a cart.
+    expect(bookingRequest(draft, 'housekeeping', newIdempotencyKey()).items).toBeUndefined();
   });
 });

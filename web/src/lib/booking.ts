@@ -1,5 +1,6 @@
 import {
   CARE_AGE,
+  cartPortions,
   careRecipientSchema,
   quantitySchema,
   type RouterInputs,
@@ -32,6 +33,8 @@ export interface BookingDraft {
   notes: string;
   /** Meal delivery only. */
   allergies: string;
+  /** Meal delivery from a menu: portions per dish id, for one delivery window. */
+  cart: Record<string, number>;
   /** Temporary care only. */
   careRecipient: CareRecipient;
   /** 家人代订 (slot bookings of care): the saved family member served at their own unit. */
@@ -45,6 +48,7 @@ export function emptyDraft(quantity: number): BookingDraft {
     quantity,
     notes: '',
     allergies: '',
+    cart: {},
     careRecipient: { name: '', age: null, needs: '' },
     familyMemberId: null,
   };
@@ -94,9 +98,7 @@ const CARE_FIELDS: readonly CareField[] = ['name', 'age', 'needs'];
  * The care-recipient fields the server refused a booking for, so the form can mark them (the
  * form checks the same schema first, so this is for rules only the server knows).
  */
-export function careProblemsFromRefusal(
-  error: unknown,
-): Partial<Record<CareField, FieldProblem>> {
+export function careProblemsFromRefusal(error: unknown): Partial<Record<CareField, FieldProblem>> {
   if (!isApiError(error) || !error.data) return {};
   if (error.data.reason === 'care_recipient_required') {
     return { name: { key: 'booking.careNameRequired' }, age: { key: 'booking.careAgeRequired' } };
@@ -116,10 +118,17 @@ export function careProblemsFromRefusal(
 /** i18n keys of what is missing before a booking can be sent; empty when it is ready. */
 export function bookingProblems(
   draft: BookingDraft,
-  service: { category: ServiceCategory; minQuantity: number; maxQuantity: number },
+  service: {
+    category: ServiceCategory;
+    minQuantity: number;
+    maxQuantity: number;
+    /** Sold from a menu: the quantity is the cart's portions. */
+    menu?: boolean;
+  },
 ): string[] {
   const problems: string[] = [];
   if (draft.mode === 'slot' && !draft.slotId) problems.push('booking.pickSlot');
+  if (service.menu && cartLines(draft.cart).length === 0) problems.push('booking.pickDishes');
   if (service.category === 'temporary_care') {
     const care = careRecipientProblems(draft.careRecipient);
     if (care.name || care.age?.key === 'booking.careAgeRequired') {
@@ -143,17 +152,18 @@ export function bookingRequest(
   idempotencyKey: string,
 ): SlotBookingRequest {
   const { name, age, needs } = draft.careRecipient;
+  const items = category === 'meal_delivery' ? cartLines(draft.cart) : [];
   return {
     slotId: draft.slotId,
-    quantity: draft.quantity,
+    quantity: items.length ? cartPortions(items) : draft.quantity,
+    items: items.length ? items : undefined,
     notes: draft.notes.trim() || undefined,
     allergies: category === 'meal_delivery' ? draft.allergies.trim() || undefined : undefined,
     careRecipient:
       category === 'temporary_care' && age !== null
         ? { name: name.trim(), age, needs: needs.trim() }
         : undefined,
-    familyMemberId:
-      category === 'temporary_care' ? (draft.familyMemberId ?? undefined) : undefined,
+    familyMemberId: category === 'temporary_care' ? (draft.familyMemberId ?? undefined) : undefined,
     idempotencyKey,
   };
 }
@@ -177,6 +187,13 @@ export function onDemandRequest(
     careRecipient,
     idempotencyKey,
   };
+}
+
+/** A cart's lines as `booking.create` takes them: dishes with at least one portion. */
+export function cartLines(cart: Record<string, number>) {
+  return Object.entries(cart)
+    .filter(([, quantity]) => quantity > 0)
+    .map(([dishId, quantity]) => ({ dishId, quantity }));
 }
 
 /** A random key that makes retrying the same booking safe (SPEC §3: idempotent per client key). */

@@ -12,18 +12,25 @@ export const careRecipientSchema = z.object({
 
 /**
  * How many units one booking may take (one rule, written once for the form and the server): the
- * service's range and, for hourly services, no more hours than the chosen slot lasts.
+ * service's range and, for hourly services, no more hours than the chosen slot lasts; for meal
+ * delivery, no more portions than the delivery window has left (its capacity counts portions).
  */
 export function quantityLimits(
   service: { category: string; pricingUnit: string; minQuantity: number; maxQuantity: number },
-  slot?: { startsAt: string; endsAt: string } | null,
+  slot?: { startsAt: string; endsAt: string; capacity?: number; booked?: number } | null,
 ): { min: number; max: number; boundBySlot: boolean } {
+  const meals = service.category === 'meal_delivery';
   const slotHours =
-    slot && service.pricingUnit === 'per_hour' && service.category !== 'meal_delivery'
+    slot && service.pricingUnit === 'per_hour' && !meals
       ? Math.floor((Date.parse(slot.endsAt) - Date.parse(slot.startsAt)) / 3_600_000)
       : Infinity;
-  const max = Math.min(service.maxQuantity, slotHours);
-  return { min: service.minQuantity, max, boundBySlot: slotHours < service.maxQuantity };
+  const portionsLeft =
+    slot && meals && slot.capacity !== undefined && slot.booked !== undefined
+      ? Math.max(0, slot.capacity - slot.booked)
+      : Infinity;
+  const bySlot = Math.min(slotHours, portionsLeft);
+  const max = Math.min(service.maxQuantity, bySlot);
+  return { min: service.minQuantity, max, boundBySlot: bySlot < service.maxQuantity };
 }
 
 /** The quantity field's schema for those limits. */

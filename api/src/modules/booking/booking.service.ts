@@ -186,7 +186,20 @@ async function replay(
   input: CreateBookingInput,
 ) {
   const { orderId } = replayOf(earlier, input);
-  return { ...(await orderViewById(db, orderId)), replayed: true };
+  const order = await orderViewById(db, orderId);
+  // The same key for another cart of as many portions is another booking, not a retry.
+  const cart = (lines: readonly { dishId: string; quantity: number }[] | undefined) =>
+    (lines ?? [])
+      .map((l) => `${l.dishId}×${l.quantity}`)
+      .sort()
+      .join(',');
+  if (cart(order.lines) !== cart(input.items)) {
+    throw new Conflict(
+      'idempotency_key_reused',
+      'This idempotency key was already used for a different booking',
+    );
+  }
+  return { ...order, replayed: true };
 }
 
 /** A visit sold by the hour (housekeeping, care): its hours must fit in the slot. */

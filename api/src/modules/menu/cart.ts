@@ -49,7 +49,7 @@ export async function cartRefusal(
     return new Conflict('dish_unavailable', 'Some dishes have just sold out', {
       field: 'items',
       dishIds: soldOut.map((d) => d.id),
-      names: soldOut.map((d) => d.nameZh),
+      names: soldOut.map((d) => d.nameZh).join('、'),
     });
   }
   return null;

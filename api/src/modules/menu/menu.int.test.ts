@@ -207,7 +207,7 @@ describe('booking a meal cart', () => {
     expect(await book({ items: [{ dishId: soldOut!.id, quantity: 1 }] })).toMatchObject({
       code: 'CONFLICT',
       reason: 'dish_unavailable',
-      details: { field: 'items', names: ['卤鸡腿'] },
+      details: { field: 'items', names: '卤鸡腿' },
     });
     // More portions than the service sells in one order.
     expect(await book({ items: [{ dishId: pork!.id, quantity: 21 }], quantity: 21 })).toMatchObject(
