@@ -15,6 +15,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../modules/identity/password';
 import { seedDemoHistory } from './demo-history';
+import { seedDemoMenus } from './demo-menu';
 import type { DemoProcessor } from './demo-settlement';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -349,6 +350,7 @@ export async function seedDemo(
       .select({ id: users.id })
       .from(users)
       .where(eq(users.phone, '13700000002'));
+    await seedDemoMenus(tx, company!.id);
     return { companyId: company!.id, communityId: community!.id, opsId: ops!.id };
   });
   if (options.history) {
