@@ -109,6 +109,23 @@ describe('the sandbox answers as Stripe’s OpenAPI description says', () => {
     expectConforms('/v1/transfers/{transfer}', 'get', await stripe.transfers.retrieve(transfer.id));
     expectConforms('/v1/transfers', 'get', await stripe.transfers.list({ transfer_group: 's-1' }));
     expectConforms('/v1/balance', 'get', await stripe.balance.retrieve());
+    const charge = await stripe.charges.retrieve(paymentIntent.latest_charge as string);
+    expectConforms(
+      '/v1/balance_transactions/{id}',
+      'get',
+      await stripe.balanceTransactions.retrieve(charge.balance_transaction as string),
+    );
+    expectConforms(
+      '/v1/balance_transactions',
+      'get',
+      await stripe.balanceTransactions.list({ limit: 5 }),
+    );
+    const dispute = (await stripe.rawRequest(
+      'POST',
+      `/v1/test_helpers/charges/${charge.id}/dispute`,
+      { amount: 2_000 },
+    )) as Stripe.Response<Stripe.Dispute>;
+    expectConforms('/v1/disputes/{dispute}', 'get', await stripe.disputes.retrieve(dispute.id));
     expectConforms('/v1/events', 'get', await stripe.events.list({ limit: 20 }));
 
     expect([...checked].sort()).toEqual(

@@ -8,6 +8,8 @@ CALLS = [
   ('/v1/accounts', 'post'), ('/v1/accounts/{account}', 'get'), ('/v1/account_links', 'post'),
   ('/v1/transfers', 'post'), ('/v1/transfers', 'get'), ('/v1/transfers/{transfer}', 'get'),
   ('/v1/balance', 'get'), ('/v1/events', 'get'),
+  ('/v1/balance_transactions', 'get'), ('/v1/balance_transactions/{id}', 'get'),
+  ('/v1/disputes/{dispute}', 'get'),
 ]
 schemas = spec['components']['schemas']
 def prune(node):
