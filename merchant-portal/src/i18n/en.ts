@@ -344,8 +344,11 @@ export default {
       availableHint: 'Confirmed, waiting for the next settlement',
       paying: 'Paying out (awaiting the processor)',
       paid: 'Paid out (posted)',
+      failed: 'Payout failed',
+      failedHint:
+        'The processor did not complete this payout; it is still owed to you until it is sent again',
       carried: 'To offset',
-      carriedHint: 'Refunds after a payout, taken from the next settlement',
+      carriedHint: 'Refunds after a payout, or payouts taken back, squared in the next settlement',
     },
     statements: 'Statements',
     noStatements: 'No statements yet',
