@@ -98,7 +98,7 @@ function bookingOf(l: BalanceLine, more: Partial<LedgerClaim> = {}): LedgerClaim
     processorObjectId: l.id,
     cashFen: l.net,
     feeFen: l.fee,
-    created: new Date(l.created.getTime() + 1_000),
+    created: l.created,
     companyId: l.companyId,
     orderId: null,
     statementId: null,
