@@ -47,7 +47,8 @@ function checksFor(scope: TenantScope): Check[] {
     {
       name: 'closed_order_escrow_is_zero',
       // …but for refunds the processor refused: their reservation came back to escrow, where it
-      // waits for ops to retry them.
+      // waits for ops to retry them, as long as the order has room for them (a lost chargeback
+      // gave the resident that money instead).
       breaches: sql`SELECT o.id::text AS id, sum(p.amount_fen) AS escrow
                       FROM orders o JOIN ledger_postings p ON p.order_id = o.id AND p.account = ${ACCOUNTS.escrow}
                      WHERE o.status IN ${CLOSED} AND ${ordersInScope}
@@ -56,7 +57,8 @@ function checksFor(scope: TenantScope): Check[] {
                              SELECT sum(rp.amount_fen) FROM refunds r
                                JOIN journal_entries e ON e.idempotency_key = 'refund:' || r.id::text AND e.phase = 'pending'
                                JOIN ledger_postings rp ON rp.entry_id = e.id AND rp.account = ${ACCOUNTS.escrow}
-                              WHERE r.order_id = o.id AND r.status = 'failed'), 0) <> 0
+                              WHERE r.order_id = o.id AND r.status = 'failed'
+                                AND r.amount_fen <= o.total_fen - o.refund_fen), 0) <> 0
                      LIMIT 20`,
       describe: (rows) =>
         `escrow left on closed orders: ${rows.map((r) => `${String(r.id)} (${String(r.escrow)})`).join(', ')}`,

@@ -541,8 +541,7 @@ describe('payments checked against their order, with fees', () => {
     await deliverAll();
     const [completed] = (await deps.payments.stripe.events.list({ limit: 20 })).data.filter(
       (e) =>
-        e.type === 'checkout.session.completed' &&
-        (e.data.object).metadata?.order_id === order.id,
+        e.type === 'checkout.session.completed' && e.data.object.metadata?.order_id === order.id,
     );
     const forged = structuredClone(completed!) as Stripe.CheckoutSessionCompletedEvent;
     forged.id = `${completed!.id}_forged`;
@@ -594,6 +593,31 @@ describe('payments checked against their order, with fees', () => {
     );
     expect(fees).toBe(2 * feeOf(order.totalFen));
     expect(await orderRow(order.id)).toMatchObject({ status: 'paid', refundFen: 0 });
+    await invariantsAgreeWithProcessor();
+  });
+});
+
+describe('a chargeback and a refund of the same order', () => {
+  it('lost while the order’s refund was refused: the resident has the money, the books close at zero', async () => {
+    const { order, owner, charge } = await paidOrder();
+    const dispute = await testHelper<Stripe.Dispute>(`charges/${charge.id}/dispute`);
+    await deps.sandbox.waitForWebhooks();
+    await (
+      await callerFor(deps, owner.id)
+    ).merchant.orders.reject({
+      id: order.id,
+      reason: '今天人手不足',
+    });
+    const [refund] = await deps.db.select().from(refunds).where(eq(refunds.orderId, order.id));
+    expect(await sendRefund(deps, refund!.id)).toMatchObject({ outcome: 'failed' });
+    await invariantsAgreeWithProcessor();
+
+    await testHelper<Stripe.Dispute>(`disputes/${dispute.id}/close`, { outcome: 'lost' });
+    await deps.sandbox.waitForWebhooks();
+    expect(await orderRow(order.id)).toMatchObject({
+      status: 'rejected',
+      refundFen: order.totalFen,
+    });
     await invariantsAgreeWithProcessor();
   });
 });
