@@ -117,8 +117,8 @@ async function pullDown(page: Page) {
   await cdp.detach();
 }
 
-/** The first slot of a service in the next two weeks, read through the API. */
-async function firstSlotOf(token: string, titleZh: string): Promise<string> {
+/** A service's id by its Chinese title, read through the API. */
+async function serviceIdOf(token: string, titleZh: string): Promise<string> {
   const services = await trpcOverHttp<{ items: { id: string; titleZh: string }[] }>(
     platform.baseUrl,
     token,
@@ -128,6 +128,12 @@ async function firstSlotOf(token: string, titleZh: string): Promise<string> {
   );
   const service = services.data?.items.find((s) => s.titleZh === titleZh);
   if (!service) throw new Error(`no service ${titleZh}`);
+  return service.id;
+}
+
+/** The first slot of a service in the next two weeks, read through the API. */
+async function firstSlotOf(token: string, titleZh: string): Promise<string> {
+  const service = { id: await serviceIdOf(token, titleZh) };
   const from = new Date(Date.now() + 86_400_000);
   const to = new Date(Date.now() + 14 * 86_400_000);
   const slots = await trpcOverHttp<{ items: { id: string }[] }>(
@@ -535,10 +541,20 @@ describe('booking and paying at 375×667', () => {
   it('lists orders 20 at a time, loads more at the bottom, and refreshes when pulled down', async () => {
     const token = await apiToken(NEIGHBOUR);
     const lunch = await firstSlotOf(token, '营养午餐');
+    // Lunch is ordered from its menu: one portion of its first dish.
+    const menu = await trpcOverHttp<{ items: { id: string }[] }>(
+      platform.baseUrl,
+      token,
+      'catalog.menu',
+      { serviceId: await serviceIdOf(token, '营养午餐') },
+      'query',
+    );
+    const items = [{ dishId: menu.data!.items[0]!.id, quantity: 1 }];
     const bookLunch = async (n: number) => {
       const { error } = await trpcOverHttp(platform.baseUrl, token, 'booking.create', {
         slotId: lunch,
         quantity: 1,
+        items,
         idempotencyKey: `lunch-${n}-${Date.now()}`,
       });
       expect(error).toBeUndefined();
