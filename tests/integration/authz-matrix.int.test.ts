@@ -97,6 +97,7 @@ const WHO_MAY: Record<string, Role[]> = {
   'merchant.connect.status': OWNER,
   'merchant.connect.onboard': OWNER,
   'merchant.earnings': OWNER,
+  'merchant.earningsByDay': OWNER,
   'merchant.statements.list': OWNER,
   'merchant.statements.get': OWNER,
   'settlement.runNow': OPS,
