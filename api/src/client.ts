@@ -59,6 +59,7 @@ export {
   MAX_FAMILY_MEMBERS,
 } from './modules/household/family.schema';
 export { checkoutInput } from './modules/payments/payment.schema';
+export { deskPhoneSchema, serviceDeskInput } from './modules/service-desk/service-desk.schema';
 export {
   cartPortions,
   cartSchema,

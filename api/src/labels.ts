@@ -168,6 +168,13 @@ export const LABELS = {
     'merchant.suspend': ['暂停商户', 'Merchant suspended'],
     'settlement.runNow': ['立即结算', 'Settlement run'],
     'settlement.retryPayout': ['重试结算付款', 'Payout retried'],
+    'serviceDesk.set': ['设置物业客服电话', 'Service desk set'],
+  } as Readonly<Record<string, LabelPair>>,
+  /** How a resident paid (the processor's payment method type). */
+  paymentMethod: {
+    wechat_pay: ['微信支付', 'WeChat Pay'],
+    alipay: ['支付宝', 'Alipay'],
+    card: ['银行卡', 'Bank card'],
   } as Readonly<Record<string, LabelPair>>,
   /** Why money went back to a resident (the order action that caused it). */
   refundCause: {

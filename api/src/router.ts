@@ -28,6 +28,10 @@ import {
   merchantStatementsRouter,
   settlementRouter,
 } from './modules/settlement/settlement.router';
+import {
+  consoleServiceDeskRouter,
+  meServiceDeskProcedure,
+} from './modules/service-desk/service-desk.router';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -53,13 +57,14 @@ export const appRouter = router({
   audit: router(auditRouter),
   commission: router(commissionRouter),
   ops: router({ ...opsRouter, refunds: router(opsRefundsRouter) }),
-  console: router(consoleRouter),
+  console: router({ ...consoleRouter, serviceDesk: router(consoleServiceDeskRouter) }),
   quality: router(qualityRouter),
   me: router({
     messages: router(meMessagesRouter),
     surveys: router(meSurveysRouter),
     family: router(meFamilyRouter),
     addresses: router(meAddressesRouter),
+    serviceDesk: meServiceDeskProcedure,
   }),
 });
 

@@ -164,6 +164,14 @@ export const DEMO_ACCOUNTS = [
   { phone: '13600000001', role: 'platform_admin', who: '平台运维' },
 ] as const;
 
+/** 阳光物业's service desk (客服), which residents find in 我的. */
+async function seedServiceDesk(db: Db, companyId: string) {
+  await db
+    .update(propertyCompanies)
+    .set({ serviceDeskPhone: '0571-88886666', serviceDeskHours: '每天 8:00–20:00' })
+    .where(eq(propertyCompanies.id, companyId));
+}
+
 /** Whether the database holds no company yet (the demo is seeded only into an empty one). */
 export async function isEmpty(db: Db): Promise<boolean> {
   const rows = await db.select({ id: propertyCompanies.id }).from(propertyCompanies).limit(1);
@@ -353,6 +361,7 @@ export async function seedDemo(
     await seedDemoMenus(tx, company!.id);
     return { companyId: company!.id, communityId: community!.id, opsId: ops!.id };
   });
+  await seedServiceDesk(db, seeded.companyId);
   if (options.history) {
     await seedDemoHistory(
       db,

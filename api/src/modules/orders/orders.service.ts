@@ -8,6 +8,7 @@ import { attachPhotos, photoUrl } from '../uploads/uploads.service';
 import { cancellationTerms } from './cancellation';
 import { orderPhotos } from '../uploads/uploads.service';
 import { act, orderTimeline } from './order-actions';
+import { orderContacts, orderPaymentMethod } from './order-contact';
 import { ORDER_ACTIONS, TAB_STATUSES, type OrderTab } from './order-states';
 import { ordersSeenBy } from '../identity/resident-scope';
 import { orderView, pageOfOrdersAs, selectOrders, type OrderViewRow } from './order-view';
@@ -117,6 +118,8 @@ export async function getResidentOrder(db: Db, actor: ResidentActor, id: string)
     events: await residentTimeline(db, id),
     photos: await orderPhotos(db, id),
     refunds: await refundsOfOrder(db, id),
+    paymentMethod: await orderPaymentMethod(db, id),
+    contacts: await orderContacts(db, row.order),
     cancelPreview: terms
       ? {
           refundFen: Math.min(terms.refundFen, row.order.totalFen - row.order.refundFen),
