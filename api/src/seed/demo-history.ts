@@ -248,6 +248,7 @@ export async function seedDemoHistory(
       }
     }
     await tx.insert(orderReviews).values(reviews);
+    await rateMerchants(tx, ids.companyId);
 
     // Complaints to the property office's hotline, fewer and handled faster as the weeks go by
     // (the seed's benchmark: 12 → 3 a month, 2.5 h → 1.2 h).
@@ -304,6 +305,18 @@ export async function seedDemoHistory(
       for (const order of lateEarners) await recordEarning(tx, order, order.confirmedAt!);
     });
   }
+}
+
+/**
+ * Each merchant's score as the review procedure keeps it (the sum and count of residents' own
+ * ratings; default ratings are left out), so the catalog's cards show the history's ratings.
+ */
+async function rateMerchants(tx: Tx, companyId: string) {
+  await tx.execute(sql`
+    UPDATE merchants m SET rating_sum = m.rating_sum + r.total, rating_count = m.rating_count + r.n
+      FROM (SELECT merchant_id, sum(rating)::bigint AS total, count(*)::int AS n
+              FROM order_reviews WHERE NOT automatic GROUP BY merchant_id) r
+     WHERE m.id = r.merchant_id AND m.company_id = ${companyId}`);
 }
 
 /** The instant this month began in the business time zone. */

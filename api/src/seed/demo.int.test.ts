@@ -94,6 +94,21 @@ describe('the demo’s 60 days of history', () => {
     expect(kpis.totals.satisfaction.score).toBeGreaterThan(4);
     expect(kpis.totals.onTimeArrival.count).toBeGreaterThan(0);
     expect(kpis.totals.tickets.meanHandlingHours).not.toBeNull();
+
+    // Service cards carry each merchant's score and count from the history's ratings.
+    const [resident] = (
+      await first.db.execute<{ id: string }>(sql`SELECT id FROM users WHERE phone = '13800000001'`)
+    ).rows;
+    const catalog = await (await callerFor(first, resident!.id)).catalog.services({});
+    expect(catalog.items.length).toBeGreaterThan(0);
+    for (const service of catalog.items) {
+      expect(service.merchant.ratingCount).toBeGreaterThan(10);
+      expect(service.merchant.rating).toBeGreaterThan(4);
+    }
+    // The desk residents call, in 我的.
+    expect(await (await callerFor(first, resident!.id)).me.serviceDesk()).toMatchObject({
+      phone: '0571-88886666',
+    });
   }, 90_000);
 
   it('has last month settled by the real settlement and payouts, one transfer per statement', async () => {
