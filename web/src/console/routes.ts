@@ -52,6 +52,11 @@ export const consoleChildren: RouteRecordRaw[] = [
     component: () => import('./pages/MerchantsPage.vue'),
   },
   {
+    path: 'service-desk',
+    name: 'console-service-desk',
+    component: () => import('./pages/ServiceDeskPage.vue'),
+  },
+  {
     path: 'audit-log',
     name: 'console-audit-log',
     component: () => import('./pages/AuditLogPage.vue'),
