@@ -73,9 +73,7 @@ describe('property console: SLA breach alerts for ops', () => {
       await screenshot(page, 'console-breach-alerts-desktop', { fullPage: false });
 
       await item.getByRole('button', { name: '标为已读' }).click();
-      await expect
-        .poll(() => item.getByRole('button', { name: '标为已读' }).count(), POLL)
-        .toBe(0);
+      await expect.poll(() => item.getByRole('button', { name: '标为已读' }).count(), POLL).toBe(0);
       await item.getByRole('link', { name: '查看订单' }).click();
       await page.waitForURL(new RegExp(`/console/orders/${order.id}$`));
       await page.getByTestId('breaches-table').waitFor();

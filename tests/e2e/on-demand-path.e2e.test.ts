@@ -129,7 +129,9 @@ describe('立即上门 from booking to confirmation, on 390×844 phones', () => 
       expect(['陈护工', '周护工']).toContain(held.name);
       const delivery = page.getByTestId('order-delivery');
       await delivery.getByText(held.name).waitFor();
-      expect(await delivery.innerText()).toContain(`${held.phone.slice(0, 3)}****${held.phone.slice(7)}`);
+      expect(await delivery.innerText()).toContain(
+        `${held.phone.slice(0, 3)}****${held.phone.slice(7)}`,
+      );
       expect(await delivery.innerText()).not.toContain(held.phone);
       expect(await delivery.innerText()).toMatch(/预计 [0-4]:\d\d 内到达/);
       await screenshot(page, 'on-demand-order-countdown-phone', { fullPage: true });

@@ -132,9 +132,21 @@ describe('resident app at 375×667', () => {
 
       const days = page.getByRole('group', { name: '选择日期' }).getByRole('button');
       expect(await days.count()).toBe(14);
-      // Today (in Shanghai, though this phone is set to New York) has no demo slots.
-      await page.getByText('当天暂无可预约时段，请选择其他日期').waitFor();
-      // The demo's slots start tomorrow (Shanghai), at 09:00 and 14:00, three places each.
+      // The demo's slots start today (in Shanghai, though this phone is set to New York): today
+      // shows those still open for booking (up to 2 hours before they start), or says none are.
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+        new Date(),
+      );
+      const openToday = ['09:00', '14:00'].filter(
+        (time) => Date.parse(`${today}T${time}:00+08:00`) > Date.now() + 2 * 3_600_000 + 60_000,
+      );
+      if (openToday.length) {
+        const open = page.locator('[role="radio"]:not([disabled])');
+        await expect.poll(() => open.count(), POLL).toBe(openToday.length);
+      } else {
+        await page.getByText('当天暂无可预约时段，请选择其他日期').waitFor();
+      }
+      // Tomorrow (Shanghai) has both, at 09:00 and 14:00, three places each.
       await days.nth(1).click();
       expect(await days.nth(1).getAttribute('aria-pressed')).toBe('true');
       const slots = page.getByRole('radio');

@@ -95,20 +95,14 @@ describe('客服 and contact on a 390×844 phone', () => {
       await signIn(desktop.page, OPS, '/console/service-desk');
       const form = desktop.page.getByTestId('service-desk-form');
       await expect
-        .poll(
-          () => desktop.page.getByTestId('service-desk-phone').locator('input').inputValue(),
-          POLL,
-        )
+        .poll(() => desktop.page.getByTestId('service-desk-phone').inputValue(), POLL)
         .toBe('0571-88886666');
-      await desktop.page.getByTestId('service-desk-phone').locator('input').fill('不是号码');
+      await desktop.page.getByTestId('service-desk-phone').fill('不是号码');
       await desktop.page.getByTestId('service-desk-save').click();
       await form.getByText('请输入电话号码').waitFor();
       await screenshot(desktop.page, 'console-service-desk-error-zh', { fullPage: false });
-      await desktop.page.getByTestId('service-desk-phone').locator('input').fill('400-800-1234');
-      await desktop.page
-        .getByTestId('service-desk-hours')
-        .locator('input')
-        .fill('工作日 9:00–18:00');
+      await desktop.page.getByTestId('service-desk-phone').fill('400-800-1234');
+      await desktop.page.getByTestId('service-desk-hours').fill('工作日 9:00–18:00');
       await desktop.page.getByTestId('service-desk-save').click();
       await desktop.page.getByText('客服电话已更新').waitFor();
       await screenshot(desktop.page, 'console-service-desk-zh', { fullPage: false });
@@ -122,7 +116,7 @@ describe('客服 and contact on a 390×844 phone', () => {
       await phone.context.close();
       await desktop.context.close();
     }
-  });
+  }, 90_000);
 
   it('the order page says how it was paid and calls the merchant and the worker by hidden number', async () => {
     const order = await acceptedOrderPaidByWeChat();
@@ -158,5 +152,5 @@ describe('客服 and contact on a 390×844 phone', () => {
     } finally {
       await phone.context.close();
     }
-  });
+  }, 60_000);
 });

@@ -95,10 +95,11 @@ describe('the resident sees the order move as the merchant works, at 390×844', 
         .toContain('商家已接单');
       await screenshot(page, 'live-order-accepted-zh', { fullPage: false });
 
+      // The day of service comes: the slot begins in 10 minutes, so the merchant may start (the
+      // order's detail offers what may be done when it opens).
+      await orderSlotStartsIn(platform.deps, orderId, 10);
       await row(desk.page, orderId).getByRole('button', { name: '详情' }).click();
       const drawer = desk.page.locator('.el-drawer');
-      // The day of service comes: the slot begins in 10 minutes, so the merchant may start.
-      await orderSlotStartsIn(platform.deps, orderId, 10);
       await drawer.getByRole('button', { name: '开始服务' }).click();
       await expect.poll(() => title.textContent(), LIVE).toBe('服务中');
       // Once the service has started there is nothing to cancel.

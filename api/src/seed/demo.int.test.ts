@@ -181,8 +181,14 @@ describe('the demo’s 60 days of history', () => {
       expect(list.items.map((s) => s.status)).toEqual(['paid']);
     }
 
-    const invariants = await checkInvariants(first.db);
+    const ops = await callerFor(first, await userId('13700000002'));
+    const invariants = await ops.audit.invariants();
     expect(invariants.checks.filter((c) => !c.ok)).toEqual([]);
+    // Every processor balance transaction of the last 30 days matches one ledger entry, and back.
+    const reconciled = await ops.audit.reconcile({});
+    expect(reconciled.findings).toEqual([]);
+    expect(reconciled.days.length).toBeGreaterThanOrEqual(29);
+    expect(reconciled.days.filter((d) => d.status !== 'reconciled')).toEqual([]);
   }, 90_000);
 
   it('is the same every time it is seeded', async () => {
