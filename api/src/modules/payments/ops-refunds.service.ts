@@ -32,6 +32,8 @@ export async function listOpenRefunds(
       dueAt: refunds.dueAt,
       createdAt: refunds.createdAt,
       updatedAt: refunds.updatedAt,
+      /** Whether the order still has room for it: a lost chargeback may have given it back. */
+      fits: sql<boolean>`${refunds.amountFen} <= ${orders.totalFen} - ${orders.refundFen}`,
     })
     .from(refunds)
     .innerJoin(orders, eq(orders.id, refunds.orderId))
@@ -45,11 +47,11 @@ export async function listOpenRefunds(
     )
     .orderBy(desc(refunds.updatedAt), desc(refunds.id))
     .limit(input.limit);
-  return rows.map((r) => ({
+  return rows.map(({ fits, ...r }) => ({
     ...r,
     statusLabel: labelOf('refundStatus', r.status),
     causeLabel: refundCauseLabel(r.cause),
-    canRetry: r.status === 'failed',
+    canRetry: r.status === 'failed' && fits,
     dueAt: r.dueAt.toISOString(),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),

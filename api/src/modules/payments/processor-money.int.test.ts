@@ -599,7 +599,11 @@ describe('payments checked against their order, with fees', () => {
 
 describe('a chargeback and a refund of the same order', () => {
   it('lost while the order’s refund was refused: the resident has the money, the books close at zero', async () => {
-    const { order, owner, charge } = await paidOrder();
+    const { order, owner, charge, community } = await paidOrder();
+    const ops = await callerFor(
+      deps,
+      (await deps.factories.createPropertyUser(community.companyId, 'property_ops')).id,
+    );
     const dispute = await testHelper<Stripe.Dispute>(`charges/${charge.id}/dispute`);
     await deps.sandbox.waitForWebhooks();
     await (
@@ -610,6 +614,9 @@ describe('a chargeback and a refund of the same order', () => {
     });
     const [refund] = await deps.db.select().from(refunds).where(eq(refunds.orderId, order.id));
     expect(await sendRefund(deps, refund!.id)).toMatchObject({ outcome: 'failed' });
+    expect(await ops.ops.refunds.list({ status: 'failed' })).toEqual([
+      expect.objectContaining({ id: refund!.id, canRetry: true }),
+    ]);
     await invariantsAgreeWithProcessor();
 
     await testHelper<Stripe.Dispute>(`disputes/${dispute.id}/close`, { outcome: 'lost' });
@@ -617,6 +624,13 @@ describe('a chargeback and a refund of the same order', () => {
     expect(await orderRow(order.id)).toMatchObject({
       status: 'rejected',
       refundFen: order.totalFen,
+    });
+    // Nothing is left to refund: the refused refund can no longer be retried.
+    expect(await ops.ops.refunds.list({ status: 'failed' })).toEqual([
+      expect.objectContaining({ id: refund!.id, canRetry: false }),
+    ]);
+    await expect(ops.ops.refunds.retry({ refundId: refund!.id })).rejects.toMatchObject({
+      code: 'CONFLICT',
     });
     await invariantsAgreeWithProcessor();
   });
