@@ -1,5 +1,6 @@
 import { reconcileNightly } from '@cgp/api';
-import { callerFor, seedEligibleOrders } from '@cgp/api/testing';
+import { callerFor, payOrder, seedEligibleOrders, slotStartsIn, tokenFor } from '@cgp/api/testing';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -246,4 +247,87 @@ describe('the console landing page for a finance clerk', () => {
       await context.close();
     }
   }, 90_000);
+
+  it('opens a dispute with both sides: statements, photos, the order and what is left to refund', async () => {
+    const db = platform.deps.db;
+    const [row] = await rows<{ resident: string; owner: string; slot: string }>(sql`
+      SELECT r.id AS resident, o.id AS owner, sl.id AS slot
+        FROM users r, services s JOIN slots sl ON sl.service_id = s.id
+        JOIN users o ON o.merchant_id = s.merchant_id AND o.merchant_role = 'owner'
+       WHERE r.phone = ${RESIDENT_PHONE} AND s.title_zh = '深度保洁' AND sl.starts_at > now() + interval '1 day'
+       ORDER BY sl.starts_at LIMIT 1`);
+    await db.execute(sql`UPDATE slots SET capacity = capacity + 5 WHERE id = ${row!.slot}`);
+    const resident = await callerFor(platform.deps, row!.resident);
+    const order = await resident.booking.create({
+      slotId: row!.slot,
+      quantity: 1,
+      idempotencyKey: randomUUID(),
+    });
+    await payOrder(platform.deps, order.id);
+    await slotStartsIn(platform.deps, row!.slot, 10);
+    const owner = await callerFor(platform.deps, row!.owner);
+    for (const step of ['accept', 'start', 'complete'] as const)
+      await owner.merchant.orders[step]({ id: order.id });
+
+    const { context, page, errors } = await openDesktop(browser, platform.baseUrl);
+    try {
+      // Real photos through `POST /uploads`: a picture of a page stands in for a snapshot.
+      await page.goto('/login');
+      const picture = await page.screenshot({ clip: { x: 0, y: 0, width: 480, height: 360 } });
+      const upload = async (userId: string) => {
+        const form = new FormData();
+        form.append('photo', new Blob([new Uint8Array(picture)]), 'photo.png');
+        const res = await fetch(`${platform.baseUrl}/uploads`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await tokenFor(platform.deps, userId)}` },
+          body: form,
+        });
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { id: string }).id;
+      };
+      await resident.order.dispute({
+        id: order.id,
+        reason: '厨房油污没有清理干净，灶台还是黑的',
+        photoIds: [await upload(row!.resident)],
+      });
+      await owner.merchant.orders.stateDispute({
+        id: order.id,
+        statement: '保洁员按清单完成，灶台已清洁，完工照片为证',
+        photoIds: [await upload(row!.owner)],
+      });
+
+      await signIn(page, '/console/disputes');
+      await page.waitForURL((url) => url.pathname === '/console/disputes');
+      const table = page.getByTestId('disputes');
+      await table.getByText(order.orderNo).waitFor();
+      await table.getByTestId('dispute-open').first().click();
+      await page.waitForURL(new RegExp(`/console/disputes/${order.id}`));
+      const residentSide = page.getByTestId('resident-side');
+      await residentSide.getByText('厨房油污没有清理干净，灶台还是黑的').waitFor();
+      await page
+        .getByTestId('merchant-side')
+        .getByText('保洁员按清单完成，灶台已清洁，完工照片为证')
+        .waitFor();
+      for (const side of ['resident-photos', 'merchant-photos']) {
+        const img = page.getByTestId(side).locator('img');
+        await expect.poll(() => img.count(), POLL).toBe(1);
+        await expect
+          .poll(() => img.evaluate('(el) => el.complete && el.naturalWidth > 0'), POLL)
+          .toBe(true);
+      }
+      expect(await page.getByTestId('dispute-refundable').innerText()).toBe(yuan(order.totalFen));
+      // The clerk reads; ops decide.
+      expect(await page.getByTestId('dispute-resolve').count()).toBe(0);
+      expect(await page.getByTestId('dispute-decision').innerText()).toContain(
+        '纠纷由物业运营处理',
+      );
+      await page.waitForTimeout(500);
+      await screenshot(page, 'console-dispute-page', { fullPage: false });
+      await page.getByTestId('breadcrumbs').getByText('纠纷处理').click();
+      await page.waitForURL((url) => url.pathname === '/console/disputes');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

@@ -47,6 +47,12 @@ export const consoleChildren: RouteRecordRaw[] = [
     component: () => import('./pages/DisputesPage.vue'),
   },
   {
+    path: 'disputes/:orderId',
+    name: 'console-dispute',
+    component: () => import('./disputes/DisputePage.vue'),
+    props: true,
+  },
+  {
     path: 'merchants',
     name: 'console-merchants',
     component: () => import('./pages/MerchantsPage.vue'),
