@@ -312,7 +312,14 @@ describe('the console landing page for a finance clerk', () => {
         const img = page.getByTestId(side).locator('img');
         await expect.poll(() => img.count(), POLL).toBe(1);
         await expect
-          .poll(() => img.evaluate('(el) => el.complete && el.naturalWidth > 0'), POLL)
+          .poll(
+            () =>
+              img.evaluate((el) => {
+                const shown = el as unknown as { complete: boolean; naturalWidth: number };
+                return shown.complete && shown.naturalWidth > 0;
+              }),
+            POLL,
+          )
           .toBe(true);
       }
       expect(await page.getByTestId('dispute-refundable').innerText()).toBe(yuan(order.totalFen));
