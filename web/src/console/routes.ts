@@ -47,7 +47,7 @@ export const consoleChildren: RouteRecordRaw[] = [
     component: () => import('./pages/DisputesPage.vue'),
   },
   {
-    path: 'disputes/:orderId',
+    path: 'disputes/:id',
     name: 'console-dispute',
     component: () => import('./disputes/DisputePage.vue'),
     props: true,
