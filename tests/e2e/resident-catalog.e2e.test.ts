@@ -107,8 +107,9 @@ describe('resident app at 375×667', () => {
       expect(zhCards.join('\n')).toContain('日常保洁');
       expect(zhCards.find((c) => c.includes('日常保洁'))).toContain('¥50.00/小时');
       expect(zhCards.find((c) => c.includes('深度保洁'))).toContain('¥399.00/次');
-      expect(zhCards.find((c) => c.includes('营养午餐'))).toContain('¥28.00/份');
-      expect(zhCards.every((c) => /¥\d+\.\d{2}\//.test(c))).toBe(true);
+      expect(zhCards.find((c) => c.includes('营养午餐'))).toContain('¥6.00起');
+      // Every card has its price: per unit, or from the cheapest dish of a menu.
+      expect(zhCards.every((c) => /¥\d+\.\d{2}(\/|起)/.test(c))).toBe(true);
       expect(await horizontalOverflow(page)).toBe(0);
       await screenshot(page, 'home-zh');
 

@@ -84,6 +84,8 @@ export default {
     atBound: 'You have all {n} portions this time can take',
     overRemaining: 'Only {n} portions are left for this time. Order fewer or pick another time',
     portions: '{n} portions',
+    fromPrefix: 'from ',
+    fromSuffix: '',
   },
   booking: {
     quantityOverSlot: 'This slot holds at most {max} hours: book fewer hours or pick another slot',

@@ -78,6 +78,8 @@ export default {
     atBound: '已达到该时段可订的 {n} 份',
     overRemaining: '该时段只剩 {n} 份，请减少份数或换个时段',
     portions: '共 {n} 份',
+    fromPrefix: '',
+    fromSuffix: '起',
   },
   booking: {
     quantityOverSlot: '这个时段最多可约 {max} 小时，请减少时长或换个时段',

@@ -1,4 +1,5 @@
 import {
+  dishes,
   merchants,
   preparedVariants,
   serviceCommunities,
@@ -36,6 +37,9 @@ const serviceColumns = {
   bookingCutoffMinutes: services.bookingCutoffMinutes,
   /** Offers 立即上门 (SPEC §12) besides time slots. */
   onDemand: services.onDemand,
+  /** Sold from a menu: its cheapest dish on sale (the card says 起); null otherwise. */
+  menuFromFen: sql<number | null>`(SELECT min(d.price_fen)::int FROM ${dishes} d
+      WHERE d.service_id = ${services.id} AND d.available AND d.removed_at IS NULL)`,
   active: services.active,
   createdAt: services.createdAt,
   communityIds: sql<string[]>`coalesce((

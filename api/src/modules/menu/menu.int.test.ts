@@ -118,6 +118,16 @@ describe('booking a meal cart', () => {
       await deps.db.select().from(orderItems).where(eq(orderItems.orderId, first.id)),
     ).toHaveLength(1);
     expect((await writes(slot.id)).booked).toBe(3);
+    // The same key with another cart of as many portions is another booking, refused.
+    expect(
+      await failure(
+        caller.booking.create({
+          ...request,
+          items: [{ dishId: market.dishes[1]!.id, quantity: 3 }],
+        }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT', reason: 'idempotency_key_reused' });
+    expect((await writes(slot.id)).booked).toBe(3);
   });
 
   it('refuses a cart bigger than what the window has left, saying how many portions remain', async () => {

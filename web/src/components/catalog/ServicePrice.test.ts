@@ -15,4 +15,10 @@ describe('<ServicePrice>', () => {
       mountInApp(ServicePrice, { props: { priceFen: 123_456, unit: 'per_visit' } }).text(),
     ).toBe('¥1,234.56/次');
   });
+
+  it('shows a menu service from its cheapest dish', () => {
+    const props = { priceFen: 2800, unit: 'per_meal' as const, fromFen: 600 };
+    expect(mountInApp(ServicePrice, { props }).text()).toBe('¥6.00起');
+    expect(mountInApp(ServicePrice, { props, locale: 'en' }).text()).toBe('from ¥6.00');
+  });
 });
