@@ -38,6 +38,8 @@ async function completeOnboarding(url: string) {
 
 interface Status {
   accountId: string | null;
+  /** What the portal shows of the id: `acct_****abcd`. */
+  accountIdMasked: string | null;
   detailsSubmitted: boolean;
   payoutsEnabled: boolean;
 }
@@ -55,6 +57,7 @@ describe('Connect onboarding', () => {
     );
     expect(before.data).toEqual({
       accountId: null,
+      accountIdMasked: null,
       detailsSubmitted: false,
       payoutsEnabled: false,
     });
@@ -80,7 +83,12 @@ describe('Connect onboarding', () => {
       undefined,
       'query',
     );
-    expect(after.data).toEqual({ accountId, detailsSubmitted: true, payoutsEnabled: true });
+    expect(after.data).toEqual({
+      accountId,
+      accountIdMasked: `${String(accountId).slice(0, 5)}****${String(accountId).slice(-4)}`,
+      detailsSubmitted: true,
+      payoutsEnabled: true,
+    });
 
     // Onboarding again reuses the account and returns a fresh link back to the earnings page.
     const again = await trpcOverHttp<{ url: string }>(api.url, token, 'merchant.connect.onboard');
