@@ -385,7 +385,7 @@ const en: ConsoleMessages = {
     platformDetail: "The platform's share of orders confirmed today",
     refunds: 'Refunds to complete',
     payouts: 'Payouts to make',
-    count: '{n} in all',
+    count: '{n} open',
     days: '{n} days',
     unreconciled: 'Days not reconciled',
     unreconciledDetail: 'Days of the last 30 not yet matched with the payment processor',
