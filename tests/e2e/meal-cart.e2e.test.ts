@@ -217,3 +217,24 @@ it('lets the owner add a dish to the menu in the portal, and shows the order’s
     await context.close();
   }
 }, 120_000);
+
+it('shows the order’s dishes in the queue on the merchant’s phone', async () => {
+  const { context, page, errors } = await openPhone(browser, platform.baseUrl, {
+    width: 390,
+    height: 844,
+  });
+  try {
+    await page.goto('/merchant/login');
+    await signInPortal(page, MEAL_OWNER);
+    await page.waitForURL(/\/merchant\/orders/);
+    const dishes = page.getByTestId('queue-dishes').first();
+    await dishes.waitFor();
+    expect(await dishes.innerText()).toBe('红烧肉饭 ×1、番茄蛋汤 ×1、清炒时蔬 ×1');
+    expect(await horizontalOverflow(page)).toBe(0);
+    await settled(page);
+    await screenshot(page, 'meal-merchant-queue-phone-zh', { fullPage: false });
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}, 60_000);
