@@ -92,7 +92,7 @@ describe('over HTTP', () => {
     for (const s of services) expect(Number.isInteger(s.priceFen) && s.priceFen > 0).toBe(true);
   });
 
-  it('lists 14 days of slots for a demo service', async () => {
+  it('lists 14 days of slots from today for a demo service', async () => {
     const { cookie } = await login('13800000002');
     const { body } = await call('catalog.services', {
       cookie,
@@ -102,7 +102,11 @@ describe('over HTTP', () => {
     const cleaning = (body.result!.data as { items: { id: string; titleZh: string }[] }).items.find(
       (s) => s.titleZh === '日常保洁',
     )!;
-    const from = new Date();
+    // From the start of today in the business zone: today's windows that have begun are listed too.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+      new Date(),
+    );
+    const from = new Date(`${today}T00:00:00+08:00`);
     const to = new Date(from.getTime() + 15 * 86_400_000);
     const slots = await call('catalog.slots', {
       cookie,
@@ -116,8 +120,16 @@ describe('over HTTP', () => {
       ),
     );
     expect(days.size).toBe(14);
+    expect([...days][0]).toBe(today);
     expect(items).toHaveLength(28); // two windows a day
-    expect(items.every((s) => s.bookable)).toBe(true);
+    // Bookable up to the service's cut-off before it starts: everything from tomorrow on.
+    const tomorrow = from.getTime() + 86_400_000;
+    const later = items.filter((s) => Date.parse(s.startsAt) >= tomorrow);
+    expect(later).toHaveLength(26);
+    expect(later.every((s) => s.bookable)).toBe(true);
+    expect(items.filter((s) => Date.parse(s.startsAt) < Date.now()).some((s) => s.bookable)).toBe(
+      false,
+    );
   });
 
   it('accepts the session as a Bearer token for non-browser clients', async () => {

@@ -188,7 +188,7 @@ const WORKERS = [
 
 /**
  * Seeds SPEC §10's demo data in one transaction: 阳光物业, 阳光花园 with buildings 1–6, three
- * merchants with two services each, slots for the next 14 days, and the demo accounts. With
+ * merchants with two services each, slots for 14 days from today, and the demo accounts. With
  * `history`, also the 60 days of service history the quality dashboard shows on first start
  * (tests that count from an empty past leave it out).
  */
@@ -341,7 +341,8 @@ export async function seedDemo(
           .insert(serviceCommunities)
           .values({ serviceId: row!.id, communityId: community!.id });
         for (const [start, end, capacity] of windows) {
-          // One set-based insert per window: days 1..N, local wall-clock times in the business zone.
+          // One set-based insert per window: N days from today, local wall-clock times in the
+          // business zone (today's still-open windows are bookable on first start).
           await tx.execute(sql`
             INSERT INTO slots (service_id, starts_at, ends_at, capacity)
             SELECT ${row!.id}::uuid,
@@ -349,7 +350,7 @@ export async function seedDemo(
                    ((d::date + ${end}::time) AT TIME ZONE ${timeZone}),
                    ${capacity}::int
               FROM generate_series((now() AT TIME ZONE ${timeZone})::date,
-                                   (now() AT TIME ZONE ${timeZone})::date + ${days}::int,
+                                   (now() AT TIME ZONE ${timeZone})::date + ${days}::int - 1,
                                    interval '1 day') AS d`);
         }
       }
