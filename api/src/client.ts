@@ -25,6 +25,7 @@ export {
 export {
   cancelOrderInput,
   disputeOrderInput,
+  disputeStatementInput,
   reviewOrderInput,
   reasonSchema,
 } from './modules/orders/orders.schema';

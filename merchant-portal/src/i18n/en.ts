@@ -172,6 +172,17 @@ export default {
       eventBy: '{actor}',
     },
   },
+  dispute: {
+    title: 'Dispute',
+    reason: "The resident's complaint",
+    statement: "Merchant's statement",
+    placeholder: 'Describe what happened and your view; property management will weigh both sides',
+    required: 'Please write your statement',
+    submit: 'Submit statement',
+    done: 'Statement submitted; property management will handle it soon',
+    statedAt: 'Submitted {at}',
+    none: 'No statement given',
+  },
   services: {
     title: 'Services',
     subtitle: 'What residents of your communities can see and book',

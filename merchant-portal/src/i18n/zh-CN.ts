@@ -159,6 +159,17 @@ export default {
       eventBy: '{actor}',
     },
   },
+  dispute: {
+    title: '售后纠纷',
+    reason: '住户反映的问题',
+    statement: '商户陈述',
+    placeholder: '请说明服务经过和您的看法，物业将参考双方说法处理',
+    required: '请填写商户陈述',
+    submit: '提交陈述',
+    done: '陈述已提交，物业将尽快处理',
+    statedAt: '提交于 {at}',
+    none: '未提交陈述',
+  },
   services: {
     title: '服务管理',
     subtitle: '住户在本小区能看到并预约的服务',

@@ -3,6 +3,7 @@ export {
   createServiceInput,
   createWorkerInput,
   dishFields,
+  disputeStatementInput,
   updateWorkerInput,
   MAX_TEMPLATE_WEEKS,
   reasonSchema,

@@ -77,6 +77,13 @@ describe('a dispute with both sides', () => {
       photos: [{ id: residentPhoto, url: `/uploads/${residentPhoto}` }],
     });
     expect(before.merchant).toMatchObject({ statement: null, statedAt: null, photos: [] });
+    // The merchant's drawer shows the complaint and that it has not yet answered.
+    expect((await merchant.merchant.orders.get({ id: order.id })).dispute).toMatchObject({
+      reason: '厨房没有打扫，油污还在',
+      resolved: false,
+      statement: null,
+      statedAt: null,
+    });
 
     const merchantPhoto = await photoBy(market.owner.id);
     const stated = await merchant.merchant.orders.stateDispute({
@@ -85,6 +92,10 @@ describe('a dispute with both sides', () => {
       photoIds: [merchantPhoto],
     });
     expect(stated.statement).toBe('已按约定完成，厨房台面已清洁，见照片');
+    expect((await merchant.merchant.orders.get({ id: order.id })).dispute).toMatchObject({
+      statement: '已按约定完成，厨房台面已清洁，见照片',
+      statedAt: stated.statedAt,
+    });
 
     const view = await auditor.console.dispute({ orderId: order.id });
     expect(view.merchant).toMatchObject({
@@ -130,6 +141,7 @@ describe('a dispute with both sides', () => {
     const resolved = await auditor.console.dispute({ orderId: order.id });
     expect(resolved.resolution).toMatchObject({ note: '照片显示已完成' });
     expect(resolved.merchant.statement).toBe('已按约定完成，厨房台面已清洁，见照片');
+    expect((await merchant.merchant.orders.get({ id: order.id })).dispute?.resolved).toBe(true);
   });
 
   it('keeps each side to its own: other merchants, other companies, residents and anonymous callers are refused', async () => {

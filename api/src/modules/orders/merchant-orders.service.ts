@@ -48,8 +48,28 @@ export async function getMerchantOrder(db: Db, actor: MerchantActor, id: string)
     and(eq(orders.id, id), eq(orders.merchantId, actor.merchantId)),
   );
   if (!row) throw new NotFound('Order');
+  const [dispute] = await db
+    .select({
+      reason: orderDisputes.reason,
+      openedAt: orderDisputes.openedAt,
+      resolvedAt: orderDisputes.resolvedAt,
+      merchantStatement: orderDisputes.merchantStatement,
+      merchantStatementAt: orderDisputes.merchantStatementAt,
+    })
+    .from(orderDisputes)
+    .where(eq(orderDisputes.orderId, id));
   return {
     ...merchantOrderView(row),
+    /** The resident's complaint and the merchant's own statement, once the order was disputed. */
+    dispute: dispute
+      ? {
+          reason: dispute.reason,
+          openedAt: dispute.openedAt.toISOString(),
+          resolved: dispute.resolvedAt !== null,
+          statement: dispute.merchantStatement,
+          statedAt: dispute.merchantStatementAt?.toISOString() ?? null,
+        }
+      : null,
     /** A call link to the resident while the order is being served (never in lists or feeds). */
     residentCallLink: residentCallLink(row),
     events: await orderTimeline(db, id),
