@@ -5,6 +5,7 @@ import { connectInfrastructure, StartupError, withStartupLock } from './infrastr
 import type { Logger } from './logger';
 import { LoginLimiter } from './modules/identity/login-limiter';
 import { createPayments, type PaymentsOptions } from './modules/payments/stripe-client';
+import { photoStoreFor } from './modules/uploads/photo-store';
 import { isEmpty, seedDemo } from './seed/demo';
 
 /**
@@ -40,6 +41,7 @@ export async function bootstrap(
         timeZone: env.TZ_BUSINESS,
         history: true,
         processor: { payments, env, logger },
+        photos: photoStoreFor(env),
       });
       logger.info('seeded demo data into the empty database');
     });

@@ -16,6 +16,7 @@ export { createLogger, type Logger } from './logger';
 export { LoginLimiter } from './modules/identity/login-limiter';
 export { appRouter, createCaller, type AppRouter } from './router';
 export { seedDemo } from './seed/demo';
+export { photoStoreFor } from './modules/uploads/photo-store';
 export { runProcess } from './process';
 export { startApiServer, type ApiServer } from './server';
 export { bookingStatement, placeBooking } from './modules/booking/booking.service';

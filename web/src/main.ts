@@ -1,5 +1,5 @@
 import { VueQueryPlugin } from '@tanstack/vue-query';
-import { showConfirmDialog } from 'vant';
+import { Lazyload, showConfirmDialog } from 'vant';
 import 'vant/lib/index.css';
 import { createApp } from 'vue';
 import App from './App.vue';
@@ -36,7 +36,12 @@ router.onError((error, to) => {
 
 setLocale(i18n.global.locale.value);
 
-const app = createApp(App).use(i18n).use(router).use(VueQueryPlugin, { queryClient });
+const app = createApp(App)
+  .use(i18n)
+  .use(router)
+  .use(VueQueryPlugin, { queryClient })
+  // Service photos load as they scroll into view (van-image lazy-load).
+  .use(Lazyload);
 // index.html's skeleton stays until the first page's code has arrived, so a slow link never
 // shows a blank screen between the two.
 void router.isReady().finally(() => app.mount('#app'));

@@ -15,7 +15,9 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../modules/identity/password';
 import { seedDemoHistory } from './demo-history';
+import type { PhotoStore } from '../modules/uploads/photo-store';
 import { seedDemoMenus } from './demo-menu';
+import { seedDemoPhotos } from './demo-photos';
 import type { DemoProcessor } from './demo-settlement';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -200,6 +202,8 @@ export async function seedDemo(
     history?: boolean;
     /** The payment processor the history's money goes through, and last month is settled with. */
     processor?: DemoProcessor;
+    /** Where the services' demo photos are stored; without it the services have none. */
+    photos?: PhotoStore;
   } = {},
 ) {
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
@@ -363,6 +367,7 @@ export async function seedDemo(
     return { companyId: company!.id, communityId: community!.id, opsId: ops!.id };
   });
   await seedServiceDesk(db, seeded.companyId);
+  if (options.photos) await seedDemoPhotos(db, options.photos, seeded.companyId);
   if (options.history) {
     await seedDemoHistory(
       db,

@@ -12,6 +12,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { uploads } from './delivery';
 import { merchants, serviceCategory } from './merchants';
 import { communities } from './tenancy';
 import { PRICING_UNITS } from './enum-values';
@@ -45,6 +46,8 @@ export const services = pgTable(
     active: boolean('active').notNull().default(true),
     /** Offered 立即上门 as well as by slot: booked now, served by whichever worker is free. */
     onDemand: boolean('on_demand').notNull().default(false),
+    /** The photo residents see on the service's card and page; an upload by the merchant's staff. */
+    photoId: uuid('photo_id').references(() => uploads.id),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

@@ -1,6 +1,7 @@
 import type { RouterInputs, RouterOutputs } from '@cgp/api/client';
 import { bpsToPercentText, fenToYuanText, parsePercent, parseYuan } from '@cgp/kit/money';
 import { createServiceInput } from './schemas';
+import type { UploadedPhoto } from './upload';
 import { invalidPaths } from './validation';
 
 export type MerchantService = RouterOutputs['merchant']['services']['list']['items'][number];
@@ -24,6 +25,8 @@ export interface ServiceForm {
   lateFeePercent: string;
   bookingCutoffHours: number;
   communityIds: string[];
+  /** The card's photo, already uploaded; null when there is none. */
+  photo: UploadedPhoto | null;
 }
 export type ServiceFormField = keyof ServiceForm;
 
@@ -42,6 +45,7 @@ export function emptyServiceForm(communityIds: string[]): ServiceForm {
     lateFeePercent: '20',
     bookingCutoffHours: 1,
     communityIds,
+    photo: null,
   };
 }
 
@@ -60,6 +64,8 @@ export function serviceToForm(service: MerchantService): ServiceForm {
     lateFeePercent: bpsToPercentText(service.lateCancelFeeBps),
     bookingCutoffHours: minutesToHours(service.bookingCutoffMinutes),
     communityIds: [...service.communityIds],
+    photo:
+      service.photoId && service.photoUrl ? { id: service.photoId, url: service.photoUrl } : null,
   };
 }
 
@@ -75,6 +81,7 @@ const FIELD_OF: Record<string, ServiceFormField> = {
   lateCancelFeeBps: 'lateFeePercent',
   freeCancelMinutes: 'freeCancelHours',
   bookingCutoffMinutes: 'bookingCutoffHours',
+  photoId: 'photo',
 };
 
 /**
@@ -86,9 +93,10 @@ export function readServiceForm(
 ):
   | { input: ServiceInput; invalid?: undefined }
   | { input?: undefined; invalid: Set<ServiceFormField> } {
-  const { priceYuan, lateFeePercent, freeCancelHours, bookingCutoffHours, ...rest } = form;
+  const { priceYuan, lateFeePercent, freeCancelHours, bookingCutoffHours, photo, ...rest } = form;
   const input: ServiceInput = {
     ...rest,
+    photoId: photo?.id ?? null,
     priceFen: parseYuan(priceYuan) ?? Number.NaN,
     lateCancelFeeBps: parsePercent(lateFeePercent) ?? Number.NaN,
     freeCancelMinutes: hoursToMinutes(freeCancelHours),

@@ -1,4 +1,4 @@
-import { platformRoutes, seedDemo, startApiServer, type ApiServer } from '@cgp/api';
+import { photoStoreFor, platformRoutes, seedDemo, startApiServer, type ApiServer } from '@cgp/api';
 import { createPaymentTestDeps, type PaymentTestDeps } from '@cgp/api/testing';
 import { startJobs, type Jobs } from '@cgp/jobs';
 import { createServer } from 'node:net';
@@ -52,7 +52,7 @@ export async function startPlatform(options: { history?: boolean } = {}): Promis
   let webhooks: WebhookGate | undefined;
   let jobs: Jobs | undefined;
   try {
-    await seedDemo(deps.db, { history: options.history });
+    await seedDemo(deps.db, { history: options.history, photos: photoStoreFor(deps.env) });
     server = await startApiServer(deps, port, { mount: routes.mount });
     webhooks = await startWebhookGate(`${baseUrl}/webhooks/stripe`);
     await deps.sandbox.addWebhookEndpoint({ url: webhooks.url });

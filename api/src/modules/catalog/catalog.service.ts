@@ -13,6 +13,7 @@ import { afterCursorPlaceholders, decodeCursor, page } from '../../lib/cursor';
 import { NotFound } from '../../errors';
 import type { Actor } from '../identity/actor';
 import { roundedMean } from '../quality/satisfaction';
+import { photoUrl } from '../uploads/uploads.service';
 import type { listServicesInput, listSlotsInput } from './catalog.schema';
 import { serviceScope, serviceScopeCondition, type ServiceScope } from './catalog.scope';
 
@@ -40,6 +41,7 @@ const serviceColumns = {
   /** Sold from a menu: its cheapest dish on sale (the card says 起); null otherwise. */
   menuFromFen: sql<number | null>`(SELECT min(d.price_fen)::int FROM ${dishes} d
       WHERE d.service_id = ${services.id} AND d.available AND d.removed_at IS NULL)`,
+  photoId: services.photoId,
   active: services.active,
   createdAt: services.createdAt,
   communityIds: sql<string[]>`coalesce((
@@ -54,11 +56,14 @@ function serviceView<
     merchantRatingSum: number;
     merchantRatingCount: number;
     createdAt: Date;
+    photoId: string | null;
   },
 >(row: R) {
   const { merchantName, merchantRatingSum, merchantRatingCount, createdAt, ...rest } = row;
   return {
     ...rest,
+    /** Where residents fetch the service's photo; null when the merchant has none. */
+    photoUrl: row.photoId ? photoUrl(row.photoId) : null,
     merchant: {
       id: row.merchantId,
       name: merchantName,

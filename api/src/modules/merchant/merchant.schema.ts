@@ -38,6 +38,8 @@ export const serviceFieldsObject = z.object({
     .min(1, 'Choose at least one community')
     .max(50)
     .refine((ids) => new Set(ids).size === ids.length, 'Each community once'),
+  /** The card's photo: an upload by the merchant's staff; null removes it, absent leaves it. */
+  photoId: uuid.nullable().optional(),
 });
 
 const quantityOrder = {

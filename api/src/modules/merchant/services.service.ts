@@ -3,10 +3,12 @@ import {
   merchants,
   serviceCommunities,
   services,
+  uploads,
+  users,
   type Db,
   type Tx,
 } from '@cgp/db';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { BadRequest, NotFound } from '../../errors';
 import { getService } from '../catalog/catalog.service';
@@ -40,6 +42,24 @@ async function assertServedCommunities(tx: Tx, merchantId: string, communityIds:
   }
 }
 
+/**
+ * A service's photo must be an upload by someone of the caller's merchant, not one attached to
+ * an order (a resident's or a worker's photo of a job is never a shop window).
+ */
+async function assertMerchantPhoto(tx: Tx, merchantId: string, photoId: string | null | undefined) {
+  if (!photoId) return;
+  const [row] = await tx
+    .select({ id: uploads.id })
+    .from(uploads)
+    .innerJoin(users, eq(users.id, uploads.ownerId))
+    .where(and(eq(uploads.id, photoId), eq(users.merchantId, merchantId), isNull(uploads.orderId)));
+  if (!row) {
+    throw new BadRequest('photo_not_yours', 'That photo was not uploaded by your shop', {
+      field: 'photoId',
+    });
+  }
+}
+
 async function replaceCommunities(tx: Tx, serviceId: string, communityIds: string[]) {
   await tx.delete(serviceCommunities).where(eq(serviceCommunities.serviceId, serviceId));
   await tx
@@ -52,6 +72,7 @@ export async function createMerchantService(db: Db, actor: MerchantActor, input:
   const { communityIds, ...fields } = input;
   const id = await db.transaction(async (tx) => {
     await assertServedCommunities(tx, actor.merchantId, communityIds);
+    await assertMerchantPhoto(tx, actor.merchantId, fields.photoId);
     const [row] = await tx
       .insert(services)
       .values({
@@ -74,6 +95,7 @@ export async function updateMerchantService(
 ) {
   const { id, communityIds, ...fields } = input;
   await db.transaction(async (tx) => {
+    await assertMerchantPhoto(tx, actor.merchantId, fields.photoId);
     const [row] = await tx
       .update(services)
       .set({ ...fields, updatedAt: sql`now()` })

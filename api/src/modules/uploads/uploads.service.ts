@@ -1,4 +1,13 @@
-import { communities, dishes, orderDisputes, orders, uploads, type Db, type DbOrTx } from '@cgp/db';
+import {
+  communities,
+  dishes,
+  orderDisputes,
+  orders,
+  services,
+  uploads,
+  type Db,
+  type DbOrTx,
+} from '@cgp/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { BadRequest } from '../../errors';
@@ -7,7 +16,12 @@ import type { PhotoStore } from './photo-store';
 import { processPhoto } from './process-photo';
 
 /** Processes a photo (`processPhoto`), stores it, and records who uploaded it. */
-export async function savePhoto(db: Db, store: PhotoStore, actor: Actor, input: Buffer) {
+export async function savePhoto(
+  db: DbOrTx,
+  store: PhotoStore,
+  actor: Pick<Actor, 'id'>,
+  input: Buffer,
+) {
   const photo = await processPhoto(input);
   const id = randomUUID();
   const month = new Date().toISOString().slice(0, 7).replace('-', '/');
@@ -28,7 +42,7 @@ export async function savePhoto(db: Db, store: PhotoStore, actor: Actor, input: 
 export const photoUrl = (id: string) => `/uploads/${id}`;
 
 /**
- * The upload if `actor` may see it: anyone, for a dish on a menu; its uploader; once it belongs to an order, that order's
+ * The upload if `actor` may see it: anyone, for a dish on a menu or a service's photo; its uploader; once it belongs to an order, that order's
  * resident (and the household it was booked for by a family member) and its merchant's staff; property staff of the order's company when the order is or
  * was in dispute. Anyone else gets nothing, as if it did not exist.
  */
@@ -43,6 +57,7 @@ export async function visiblePhoto(db: DbOrTx, actor: Actor, id: string) {
         sql`(${uploads.ownerId} = ${actor.id}
           OR EXISTS (SELECT 1 FROM ${dishes} WHERE ${dishes.photoId} = ${uploads.id}
                        AND ${dishes.removedAt} IS NULL)
+          OR EXISTS (SELECT 1 FROM ${services} WHERE ${services.photoId} = ${uploads.id})
           OR ${orders.residentId} = ${actor.id}
           OR (${orders.familyMemberId} IS NOT NULL AND ${actor.unitId}::uuid IS NOT NULL
               AND ${orders.unitId} = ${actor.unitId}::uuid)

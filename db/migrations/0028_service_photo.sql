@@ -1,0 +1,2 @@
+ALTER TABLE "services" ADD COLUMN "photo_id" uuid;--> statement-breakpoint
+ALTER TABLE "services" ADD CONSTRAINT "services_photo_id_uploads_id_fk" FOREIGN KEY ("photo_id") REFERENCES "public"."uploads"("id") ON DELETE no action ON UPDATE no action;
