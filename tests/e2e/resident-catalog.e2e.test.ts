@@ -230,3 +230,62 @@ describe('resident app at 375×667', () => {
     }
   });
 });
+
+describe('service photos at 390×844', () => {
+  /**
+   * Whether the nth service photo on the page shows an image that loaded real pixels (a string
+   * expression, because this file is type-checked without the DOM library).
+   */
+  const loaded = (page: Page, selector: string, nth = 0) =>
+    page.evaluate<boolean>(
+      `(() => { const img = document.querySelectorAll('${selector}')[${nth}]?.querySelector('img'); return !!img && img.complete && img.naturalWidth > 0; })()`,
+    );
+
+  it('shows each service card and the service page with its photo, and the icon when one fails', async () => {
+    const { context, page, errors } = await openPhone(browser, platform.baseUrl, {
+      width: 390,
+      height: 844,
+    });
+    try {
+      await page.goto('/login');
+      await signIn(page, RESIDENT.password);
+      await page.waitForURL((url) => url.pathname === '/');
+      await cardTexts(page);
+
+      // Every demo service has a photo; each loads once its card scrolls into view.
+      const cards = page.getByTestId('service-card');
+      for (let i = 0; i < 6; i += 1) {
+        await cards.nth(i).getByTestId('service-photo').scrollIntoViewIfNeeded();
+        await expect.poll(() => loaded(page, '[data-testid="service-card"]', i), POLL).toBe(true);
+      }
+      expect(await page.getByTestId('service-photo-none').count()).toBe(0);
+      await page.evaluate('window.scrollTo(0, 0)');
+      expect(await horizontalOverflow(page)).toBe(0);
+      await screenshot(page, 'home-photos-390', { fullPage: false });
+
+      // The service page opens with the same photo, full width.
+      await page.getByRole('link', { name: /^日常保洁/ }).click();
+      await page.getByTestId('service-title').waitFor();
+      const hero = page.locator('.service-photo--hero');
+      await expect.poll(() => loaded(page, '.service-photo--hero'), POLL).toBe(true);
+      const box = await hero.boundingBox();
+      expect(box?.width).toBe(390);
+      await screenshot(page, 'service-detail-photo-390', { fullPage: false });
+
+      // A photo that cannot be fetched leaves the category's icon, never a broken image.
+      await page.getByRole('button', { name: '返回' }).click();
+      await page.getByRole('link', { name: /^营养午餐/ }).click();
+      await page.getByTestId('service-title').waitFor();
+      await page.route(/\/uploads\//, (route) => route.abort('failed'));
+      await page.reload();
+      await page.getByTestId('service-title').waitFor();
+      const failed = page.locator('.service-photo--hero');
+      await failed.locator('.van-image__error').waitFor();
+      expect(await failed.locator('img').count()).toBe(0);
+      await screenshot(page, 'service-detail-photo-failed-390', { fullPage: false });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -40,8 +40,9 @@ const app = createApp(App)
   .use(i18n)
   .use(router)
   .use(VueQueryPlugin, { queryClient })
-  // Service photos load as they scroll into view (van-image lazy-load).
-  .use(Lazyload);
+  // Service photos load as they come into view (van-image lazy-load); one failed try shows the
+  // placeholder rather than retrying on every scroll.
+  .use(Lazyload, { observer: true, attempt: 1 });
 // index.html's skeleton stays until the first page's code has arrived, so a slow link never
 // shows a blank screen between the two.
 void router.isReady().finally(() => app.mount('#app'));
