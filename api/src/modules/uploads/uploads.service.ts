@@ -5,7 +5,6 @@ import {
   orders,
   services,
   uploads,
-  type Db,
   type DbOrTx,
 } from '@cgp/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
