@@ -26,6 +26,7 @@ export {
   cancelOrderInput,
   disputeOrderInput,
   disputeStatementInput,
+  MAX_ORDER_PHOTOS,
   reviewOrderInput,
   reasonSchema,
 } from './modules/orders/orders.schema';

@@ -14,7 +14,8 @@ export function securityHeaders(publicUrl: string): RequestHandler {
         'upgrade-insecure-requests': https ? [] : null,
         // Vant and Element Plus set inline styles; no inline scripts are ever needed.
         'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
+        // blob: is a chosen photo's preview in the uploader, before it has been sent.
+        'img-src': ["'self'", 'data:', 'blob:'],
         'form-action': ["'self'", 'http:', 'https:'],
       },
     },

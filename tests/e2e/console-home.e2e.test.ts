@@ -1,5 +1,5 @@
 import { reconcileNightly } from '@cgp/api';
-import { callerFor, payOrder, seedEligibleOrders, slotStartsIn, tokenFor } from '@cgp/api/testing';
+import { callerFor, payOrder, seedEligibleOrders, slotStartsIn } from '@cgp/api/testing';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -11,6 +11,7 @@ import {
   openPhone,
   screenshot,
 } from './support/browser';
+import { ensureAppBuilt } from './support/app-build';
 import { startPlatform, type Platform } from './support/platform';
 
 /** The demo's property auditor: the finance clerk. */
@@ -112,6 +113,8 @@ async function signIn(page: Page, redirect: string) {
 }
 
 beforeAll(async () => {
+  // The dispute test has the merchant answer in the portal, which the platform mounts when built.
+  await ensureAppBuilt('merchant-portal');
   [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
   await seedMoney();
 }, 240_000);
@@ -248,10 +251,15 @@ describe('the console landing page for a finance clerk', () => {
     }
   }, 90_000);
 
-  it('opens a dispute with both sides: statements, photos, the order and what is left to refund', async () => {
+  it('opens a dispute with both sides: the resident complains with a photo on a 390×844 phone, the merchant states its side in the portal, and the console shows both', async () => {
     const db = platform.deps.db;
-    const [row] = await rows<{ resident: string; owner: string; slot: string }>(sql`
-      SELECT r.id AS resident, o.id AS owner, sl.id AS slot
+    const [row] = await rows<{
+      resident: string;
+      owner: string;
+      owner_phone: string;
+      slot: string;
+    }>(sql`
+      SELECT r.id AS resident, o.id AS owner, o.phone AS owner_phone, sl.id AS slot
         FROM users r, services s JOIN slots sl ON sl.service_id = s.id
         JOIN users o ON o.merchant_id = s.merchant_id AND o.merchant_role = 'owner'
        WHERE r.phone = ${RESIDENT_PHONE} AND s.title_zh = '深度保洁' AND sl.starts_at > now() + interval '1 day'
@@ -269,33 +277,87 @@ describe('the console landing page for a finance clerk', () => {
     for (const step of ['accept', 'start', 'complete'] as const)
       await owner.merchant.orders[step]({ id: order.id });
 
+    // The resident, on a phone, complains and attaches a photo through the uploader.
+    const phone = await openPhone(browser, platform.baseUrl, { width: 390, height: 844 });
+    try {
+      const { page } = phone;
+      await page.goto('/login');
+      // A picture of a page stands in for a snapshot of the kitchen.
+      const picture = await page.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
+      await page.getByLabel('手机号').fill(RESIDENT_PHONE);
+      await page.getByLabel('密码').fill('demo1234');
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL((url) => url.pathname === '/');
+      await page.goto(`/orders/${order.id}`);
+      await page.getByTestId('action-dispute').click();
+      const dialog = page.getByTestId('dispute-dialog');
+      await dialog.waitFor();
+      await dialog.getByText('问题照片（选填，最多 6 张）').waitFor();
+      await dialog.getByLabel('问题描述').fill('厨房油污没有清理干净，灶台还是黑的');
+      await dialog
+        .getByTestId('dispute-photos')
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'kitchen.png', mimeType: 'image/png', buffer: picture });
+      const preview = dialog.locator('.van-uploader__preview');
+      await expect.poll(() => preview.count(), POLL).toBe(1);
+      // Uploaded: no spinner or failure mask left on the preview.
+      await expect.poll(() => preview.locator('.van-uploader__mask').count(), POLL).toBe(0);
+      await page.waitForTimeout(300);
+      await screenshot(page, 'dispute-dialog-photo-phone', { fullPage: false });
+      expect(await horizontalOverflow(page)).toBe(0);
+      await dialog.getByRole('button', { name: '提交申诉' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await expect
+        .poll(() => page.getByTestId('order-status-title').textContent(), POLL)
+        .toBe('申诉中');
+      expect(phone.errors).toEqual([]);
+    } finally {
+      await phone.context.close();
+    }
+    const [{ photos } = { photos: 0 }] = await rows<{ photos: number }>(sql`
+      SELECT count(*)::int AS photos FROM uploads WHERE order_id = ${order.id}`);
+    expect(photos).toBe(1);
+
+    // The merchant reads the complaint in its order drawer and states its side.
+    const desk = await openDesktop(browser, platform.baseUrl);
+    try {
+      const { page } = desk;
+      await page.goto('/merchant/orders');
+      await page.waitForURL(/\/merchant\/login/);
+      await page.getByLabel('手机号').fill(row!.owner_phone);
+      await page.getByLabel('密码').fill('demo1234');
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(/\/merchant\/orders$/);
+      await page.getByTestId('status-filter').getByText('全部').click();
+      await page.getByTestId('order-search').fill(order.orderNo);
+      const queued = page.locator('tr.order-row', {
+        has: page.locator(`[data-order-id="${order.id}"]`),
+      });
+      await queued.getByRole('button', { name: '详情' }).click();
+      const drawer = page.getByTestId('order-dispute');
+      await drawer.getByTestId('dispute-reason').getByText('厨房油污没有清理干净').waitFor();
+      // Required: an empty statement is refused in words, and nothing is sent.
+      await drawer.getByTestId('dispute-statement-submit').click();
+      await drawer.getByText('请填写商户陈述').waitFor();
+      await drawer
+        .getByTestId('dispute-statement-input')
+        .fill('保洁员按清单完成，灶台已清洁，完工照片为证');
+      await drawer.getByTestId('dispute-statement-submit').click();
+      await page.locator('.el-message').getByText('陈述已提交').waitFor();
+      await drawer
+        .getByTestId('dispute-statement')
+        .getByText('保洁员按清单完成，灶台已清洁，完工照片为证')
+        .waitFor();
+      expect(await drawer.getByTestId('dispute-statement-input').count()).toBe(0);
+      await page.waitForTimeout(500);
+      await screenshot(page, 'merchant-dispute-statement', { fullPage: false });
+      expect(desk.errors).toEqual([]);
+    } finally {
+      await desk.context.close();
+    }
+
     const { context, page, errors } = await openDesktop(browser, platform.baseUrl);
     try {
-      // Real photos through `POST /uploads`: a picture of a page stands in for a snapshot.
-      await page.goto('/login');
-      const picture = await page.screenshot({ clip: { x: 0, y: 0, width: 480, height: 360 } });
-      const upload = async (userId: string) => {
-        const form = new FormData();
-        form.append('photo', new Blob([new Uint8Array(picture)]), 'photo.png');
-        const res = await fetch(`${platform.baseUrl}/uploads`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${await tokenFor(platform.deps, userId)}` },
-          body: form,
-        });
-        expect(res.status).toBe(201);
-        return ((await res.json()) as { id: string }).id;
-      };
-      await resident.order.dispute({
-        id: order.id,
-        reason: '厨房油污没有清理干净，灶台还是黑的',
-        photoIds: [await upload(row!.resident)],
-      });
-      await owner.merchant.orders.stateDispute({
-        id: order.id,
-        statement: '保洁员按清单完成，灶台已清洁，完工照片为证',
-        photoIds: [await upload(row!.owner)],
-      });
-
       await signIn(page, '/console/disputes');
       await page.waitForURL((url) => url.pathname === '/console/disputes');
       const table = page.getByTestId('disputes');
@@ -308,8 +370,9 @@ describe('the console landing page for a finance clerk', () => {
         .getByTestId('merchant-side')
         .getByText('保洁员按清单完成，灶台已清洁，完工照片为证')
         .waitFor();
-      for (const side of ['resident-photos', 'merchant-photos']) {
-        const img = page.getByTestId(side).locator('img');
+      {
+        // The resident's photo, as chosen in the dispute dialog.
+        const img = page.getByTestId('resident-photos').locator('img');
         await expect.poll(() => img.count(), POLL).toBe(1);
         await expect
           .poll(

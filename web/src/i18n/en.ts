@@ -270,6 +270,7 @@ export default {
     confirmMessage:
       'Once you confirm, the provider is paid. If something was wrong, report a problem first.',
     confirmed: 'Confirmed as done',
+    disputePhotos: 'Photos of the problem (optional, up to {n})',
     disputeHint:
       'Something wrong? The property office will look into it, and the provider is not paid meanwhile.',
     disputeReason: 'What went wrong',

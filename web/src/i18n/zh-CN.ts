@@ -261,6 +261,7 @@ export default {
     confirmTitle: '确认服务已完成？',
     confirmMessage: '确认后，款项将结算给商家。如服务有问题，请先申请售后。',
     confirmed: '已确认完成',
+    disputePhotos: '问题照片（选填，最多 {n} 张）',
     disputeHint: '服务有问题？提交后物业会介入处理，处理期间款项暂不结算给商家。',
     disputeReason: '问题描述',
     disputeReasonPlaceholder: '请描述遇到的问题',

@@ -21,8 +21,12 @@ export const listOrdersInput = z
 export const reasonSchema = z.string().trim().min(1, 'Please give a reason').max(500);
 
 export const cancelOrderInput = z.object({ id: z.string().uuid(), reason: reasonSchema });
+/** How many photos a resident's dispute, a merchant's statement or a review may carry. */
+export const MAX_ORDER_PHOTOS = 6;
 /** Photos uploaded first by `POST /uploads`, attached to an order with what they show; up to six. */
-const orderPhotoIds = z.array(z.string().uuid()).max(6, 'At most 6 photos');
+const orderPhotoIds = z
+  .array(z.string().uuid())
+  .max(MAX_ORDER_PHOTOS, `At most ${MAX_ORDER_PHOTOS} photos`);
 
 export const disputeOrderInput = z.object({
   id: z.string().uuid(),
@@ -42,7 +46,7 @@ export const reviewOrderInput = z.object({
   rating: z.number().int().min(1).max(5),
   comment: z.string().trim().max(1000).optional(),
   /** Photos uploaded first by `POST /uploads`; up to six. */
-  photoIds: z.array(z.string().uuid()).max(6, 'At most 6 photos').optional(),
+  photoIds: orderPhotoIds.optional(),
 });
 
 export const merchantListOrdersInput = z
