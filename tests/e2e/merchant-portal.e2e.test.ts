@@ -15,6 +15,10 @@ const SPEEDY = '13900000002'; // 速达外卖, meal delivery
 const RESIDENT = '13800000001';
 const OPS = '13700000002';
 
+/** A 64×48 PNG for the new service's photo. */
+const SERVICE_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAIAAAAuKetIAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAfUlEQVRoge2SAQkAURSDltMQy3RRL4Y8/sAAOha+nia6AQuoviK7UO8S3YAFVF+RXah3iW7AAqqvyC7Uu0Q3YAHVV2QX6l2iG7CA6iuyC/Uu0Q1YQPUV2YV6l+gGLKD6iuxCvUt0AxZQfUV2od4lugELqL4iu1DvEt2AxwN+GSrg8dDSnhAAAAAASUVORK5CYII=';
+
 let platform: Platform;
 let browser: Browser;
 
@@ -215,8 +219,22 @@ describe('merchant portal at 1440×900', () => {
       await page.getByLabel('单价').fill('128.5');
       await page.getByLabel('免费取消').fill('3');
       await page.getByLabel('预约截止').fill('1.5');
+      // The card's photo: uploaded on choosing, previewed, saved with the service.
+      await page.getByTestId('service-photo-input').setInputFiles({
+        name: 'aircon.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from(SERVICE_PNG, 'base64'),
+      });
+      await page.locator('.photo-field img').waitFor();
+      await page.getByText('更换照片').waitFor();
+      await screenshot(page, 'merchant-service-photo', { fullPage: false });
       await page.getByTestId('service-save').click();
       await page.getByText('已创建服务').waitFor();
+      const [aircon] = await platform.deps.db
+        .select({ photoId: services.photoId })
+        .from(services)
+        .where(eq(services.titleZh, '空调清洗'));
+      expect(aircon?.photoId).toMatch(/^[0-9a-f-]{36}$/);
       const created = page.locator('.el-table__row', { hasText: '空调清洗' });
       await created.getByText('¥128.50').waitFor();
       expect(await created.innerText()).toContain('开始前 3 小时免费取消');
