@@ -124,16 +124,24 @@ describe('立即上门 from booking to confirmation, on 390×844 phones', () => 
       const title = page.getByTestId('order-status-title');
       await expect.poll(() => title.textContent(), POLL).toBe('已支付');
 
-      // The worker held at booking is named, with a masked number and the arrival countdown.
+      // The worker held at booking is named with the arrival countdown; the contacts section
+      // shows the worker's masked number with a 拨打 (tel:) link. The full number is never printed.
       const held = await heldWorker(orderId);
       expect(['陈护工', '周护工']).toContain(held.name);
       const delivery = page.getByTestId('order-delivery');
       await delivery.getByText(held.name).waitFor();
-      expect(await delivery.innerText()).toContain(
-        `${held.phone.slice(0, 3)}****${held.phone.slice(7)}`,
-      );
-      expect(await delivery.innerText()).not.toContain(held.phone);
       expect(await delivery.innerText()).toMatch(/预计 [0-4]:\d\d 内到达/);
+      const masked = `${held.phone.slice(0, 3)}****${held.phone.slice(7)}`;
+      const workerContact = page
+        .getByTestId('order-contacts')
+        .getByTestId('order-contact')
+        .filter({ hasText: `服务人员 · ${held.name}` });
+      await workerContact.waitFor();
+      expect(await workerContact.innerText()).toContain(masked);
+      const call = workerContact.getByTestId('order-contact-call');
+      expect(await call.innerText()).toContain('拨打');
+      expect(await call.getAttribute('href')).toBe(`tel:${held.phone}`);
+      expect(await page.locator('body').innerText()).not.toContain(held.phone);
       await screenshot(page, 'on-demand-order-countdown-phone', { fullPage: true });
 
       // The merchant accepts (its portal's call, over the API).
