@@ -597,6 +597,10 @@ describe('booking and paying at 375×667', () => {
       expect(await page.getByTestId('order-hero').innerText()).toContain('请在');
       await page.getByTestId('action-pay').click();
       await page.waitForURL((url) => url.origin !== platform.baseUrl);
+      // The checkout page fits the phone: the session id wraps rather than widening the page.
+      await page.getByRole('button', { name: '模拟失败 Fail' }).waitFor();
+      // (Too wide a page is zoomed out to fit on a phone, so compare with the phone's width.)
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBe(375);
       await page.getByRole('button', { name: '模拟失败 Fail' }).click();
       await page.waitForURL(ORDER_URL);
       await expect

@@ -18,7 +18,7 @@ function escapeHtml(text: string): string {
 
 const STYLE = `
   body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; margin: 0; background: #f4f5f7; color: #1f2329; }
-  main { max-width: 30rem; margin: 2rem auto; background: #fff; border-radius: 12px; padding: 1.5rem; box-shadow: 0 2px 8px #0001; }
+  main { max-width: 30rem; margin: 2rem auto; background: #fff; border-radius: 12px; padding: 1.5rem; box-shadow: 0 2px 8px #0001; overflow-wrap: anywhere; }
   .banner { background: #fff7e6; color: #ad6800; border-radius: 8px; padding: .5rem .75rem; font-size: .875rem; }
   table { width: 100%; border-collapse: collapse; margin: 1rem 0; }
   td { padding: .5rem 0; border-bottom: 1px solid #eee; }
